@@ -1,0 +1,10 @@
+// `npm run lint`: Redocly lint (redocly.yaml) of the split source and of the generated bundle that users consume.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const redocly = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+const result = spawnSync(process.execPath, [redocly, 'lint', 'openapi/openapi.yaml', 'generated/openapi.yaml', '--format=summary'], {
+  stdio: 'inherit',
+  env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', SCARF_ANALYTICS: 'false' },
+});
+process.exitCode = result.status ?? 1;

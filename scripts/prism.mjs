@@ -1,0 +1,50 @@
+// Starts Prism on the bundled description as a child process and reports the port it chose. Used by the test setup,
+// the tour (`npm start`) and `npm run mock`, so there is one way to run the mock and one way to stop it.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const bundledSpec = `${root}generated/openapi.yaml`;
+const prismEntry = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+
+/**
+ * @param {{ port?: number, spec?: string, inheritOutput?: boolean, startupMs?: number }} [options]
+ * @returns {Promise<{ url: string, port: number, stop: () => Promise<void>, exited: Promise<number | null> }>}
+ */
+export function startPrism({ port = 0, spec = bundledSpec, inheritOutput = false, startupMs = 60_000 } = {}) {
+  // Prism is a node script: spawn node directly, so SIGTERM reaches Prism itself and no wrapper is left orphaned.
+  const child = spawn(process.execPath, [prismEntry, 'mock', spec, '-p', String(port), '-h', '127.0.0.1'], {
+    env: { ...process.env, SCARF_ANALYTICS: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`Prism did not start within ${startupMs} ms:\n${output}`));
+    }, startupMs);
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      if (inheritOutput) process.stdout.write(text);
+      output += text;
+      const match = /Prism is listening on (http:\/\/[^\s:]+):(\d+)/.exec(output);
+      if (match && timer) {
+        clearTimeout(timer);
+        const chosen = Number(match[2]);
+        resolve({ url: `http://127.0.0.1:${chosen}`, port: chosen, stop, exited });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism exited (${code}) before listening:\n${output}`));
+    });
+  });
+}
