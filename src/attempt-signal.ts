@@ -1,0 +1,31 @@
+// The signal of one attempt: aborts when the attempt's time is up or when the caller's signal aborts, and says which.
+export interface AttemptSignal {
+  signal: AbortSignal;
+  /** Why it aborted, if it did. */
+  reason(): 'timeout' | 'aborted' | undefined;
+  /** Stops the timer and detaches from the caller's signal. */
+  dispose(): void;
+}
+
+export function attemptSignal(timeoutMs: number, callerSignal: AbortSignal | undefined): AttemptSignal {
+  const controller = new AbortController();
+  let why: 'timeout' | 'aborted' | undefined;
+  const onCallerAbort = (): void => {
+    why ??= 'aborted';
+    controller.abort(callerSignal?.reason);
+  };
+  const timer = setTimeout(() => {
+    why ??= 'timeout';
+    controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    reason: () => why,
+    dispose() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// Assembles the client: options → usersig source → openapi-fetch client with the auth middleware → one method per
+// operation of the document, each running validate → (split) → rate limit → attempt, retried.
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths, operations as OperationTypes } from '../generated/openapi.js';
+import { operations, type OperationId } from '../generated/api-facts.js';
+import { resolveOptions, type ChatClientOptions } from './options.js';
+import { fixedUserSig, signingUserSig, type UserSigSource } from './user-sig-source.js';
+import { authMiddleware } from './auth-middleware.js';
+import { assertValidRequest } from './validate.js';
+import { rateLimiter, type Scheduler } from './rate-limit.js';
+import { withRetries } from './retry.js';
+import { sendAttempt, type AttemptContext } from './transport.js';
+import { paginate, isPaged, type PagedOperationId } from './paginate.js';
+import { chunkPlan, callInChunks } from './chunk.js';
+
+/** The request body of an operation, as the document describes it. */
+export type RequestOf<Op extends OperationId> = OperationTypes[Op]['requestBody']['content']['application/json'];
+/** The 200 reply body of an operation (envelope and fields). */
+export type ReplyOf<Op extends OperationId> = OperationTypes[Op]['responses'][200]['content']['application/json'];
+
+export interface CallOptions {
+  /** Aborts the call, including its back-off waits and queued rate-limit turn. */
+  signal?: AbortSignal;
+}
+
+export type OperationMethods = {
+  [Op in OperationId]: (body: RequestOf<Op>, options?: CallOptions) => Promise<ReplyOf<Op>>;
+};
+
+export interface ChatClient extends OperationMethods {
+  /** Pages of a paged operation, fetched one at a time as the loop asks for them. */
+  paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, options?: CallOptions): AsyncIterable<ReplyOf<Op>>;
+  /** The openapi-fetch client with the auth middleware, for `{ data, error, response }` calls (no retries, no checks). */
+  readonly api: Client<paths>;
+}
+
+export function createChatClient(input: ChatClientOptions): ChatClient {
+  const options = resolveOptions(input);
+  const userSig: UserSigSource =
+    options.credential.kind === 'userSig'
+      ? fixedUserSig(options.credential.userSig)
+      : signingUserSig({
+          sdkAppId: options.sdkAppId,
+          identifier: options.identifier,
+          secretKey: options.credential.secretKey,
+          lifetimeSeconds: options.userSigLifetimeSeconds,
+          renewAfter: 0.75,
+          now: Date.now,
+        });
+  const api = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
+  api.use(authMiddleware({ sdkAppId: options.sdkAppId, identifier: options.identifier, userSig }));
+  const attemptContext: AttemptContext = { api, timeoutMs: options.timeoutMs, secrets: () => userSig.secrets() };
+
+  const schedulers = new Map<OperationId, Scheduler>();
+  const schedulerOf = (operation: OperationId): Scheduler => {
+    let scheduler = schedulers.get(operation);
+    if (!scheduler) schedulers.set(operation, (scheduler = rateLimiter(options.rateLimit(operation))));
+    return scheduler;
+  };
+
+  /** One logical call (no splitting): every attempt takes its own rate-limit turn, signature and random. */
+  const callOnce = (operation: OperationId, body: unknown, signal: AbortSignal | undefined): Promise<Record<string, unknown>> => {
+    const { path } = operations[operation];
+    const schedule = schedulerOf(operation);
+    return withRetries(operation, () => schedule(() => sendAttempt(attemptContext, operation, path, body, signal)), options.retry, {
+      renewUserSig: () => userSig.renew(),
+      signal,
+    });
+  };
+
+  const call = async (operation: OperationId, body: unknown, signal: AbortSignal | undefined): Promise<Record<string, unknown>> => {
+    assertValidRequest(operation, body);
+    const plan = chunkPlan(operation, options.chunkSize);
+    const items = plan ? (body as Record<string, unknown>)[plan.field] : undefined;
+    if (plan && Array.isArray(items) && items.length > plan.size) {
+      return callInChunks(operation, plan, body as Record<string, unknown>, options.chunkConcurrency, signal, (chunk, chunkSignal) =>
+        callOnce(operation, chunk, chunkSignal),
+      );
+    }
+    return callOnce(operation, body, signal);
+  };
+
+  const methods = Object.fromEntries(
+    (Object.keys(operations) as OperationId[]).map((operation) => [
+      operation,
+      (body: unknown, callOptions?: CallOptions) => call(operation, body, callOptions?.signal),
+    ]),
+  ) as unknown as OperationMethods;
+
+  return {
+    ...methods,
+    api,
+    paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, callOptions?: CallOptions) {
+      if (!isPaged(operation)) throw new TypeError(`paginate: ${String(operation)} is not a paged operation`);
+      return paginate(operation, body, (page) => call(operation, page, callOptions?.signal)) as AsyncIterable<ReplyOf<Op>>;
+    },
+  };
+}
