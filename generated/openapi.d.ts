@@ -336,13 +336,13 @@ export interface components {
              * @description Most group IDs in one reply.
              * @default 10000
              */
-            Limit: number;
+            Limit?: number;
             /**
              * @description Paging cursor: 0 for the first page, then the `Next` of the previous reply. A 64-bit value (4454685361 in the
              *     vendor's sample is already above 2^32); send it back exactly as received.
              * @default 0
              */
-            Next: components["schemas"]["Int64Cursor"];
+            Next?: components["schemas"]["Int64Cursor"];
             /** @description Only groups of this type (and `TotalCount` counts only them). Absent, groups of every type. */
             GroupType?: components["schemas"]["GroupType"];
         };

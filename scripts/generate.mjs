@@ -24,6 +24,9 @@ const numberOrBigint = ts.factory.createUnionTypeNode([
 
 async function generateTypes(document) {
   const ast = await openapiTS(structuredClone(document), {
+    // A `default` is what the server assumes when a field is absent, so the field stays optional for the caller
+    // (openapi-typescript would otherwise make defaulted component properties required).
+    defaultNonNullable: false,
     transform(schema) {
       if (schema.format === 'int64' && !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE)) {
         return numberOrBigint;

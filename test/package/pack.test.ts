@@ -1,0 +1,103 @@
+// The package as users get it: `npm pack`, installed into a fresh project, imported by Node, and type-checked by tsc
+// against a call with a right body (compiles) and one with a misspelt field (must not compile).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+let work: string;
+let packed: { files: { path: string }[] };
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+}
+
+function typeCheck(source: string): { ok: boolean; output: string } {
+  writeFileSync(join(work, 'app', 'snippet.ts'), source);
+  const result = spawnSync(process.execPath, [tsc, '-p', join(work, 'app', 'tsconfig.json')], { encoding: 'utf8' });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'tim-pack-'));
+  // `npm pack` runs the prepack build, so the tarball holds dist/ built from this checkout.
+  const json = run(npm, ['pack', '--json', '--pack-destination', work], root);
+  packed = (JSON.parse(json) as { files: { path: string }[] }[])[0] as typeof packed;
+  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+  if (!tarball) throw new Error('npm pack produced no tarball');
+  const app = join(work, 'app');
+  run('mkdir', ['-p', app], work);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], noEmit: true, skipLibCheck: false },
+      files: ['snippet.ts'],
+    }),
+  );
+  // Dependencies come from the npm cache that `npm ci` filled; the registry is asked only for what is missing.
+  run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], app);
+}, 240_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the published package', () => {
+  it('ships exactly the built code, its declarations and the bundled description', () => {
+    const files = packed.files.map((file) => file.path).sort();
+    const allowed = /^(dist\/(src|generated)\/[\w-]+\.(js|d\.ts)|generated\/openapi\.(yaml|json)|package\.json|README\.md|LICENSE)$/;
+    expect(files.filter((file) => !allowed.test(file))).toEqual([]);
+    for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
+      expect(files).toContain(needed);
+    }
+  });
+
+  it('imports in Node and exposes the client, the error, signing and the regions', () => {
+    const script = `
+      import { createChatClient, ChatApiError, genUserSig, verifyUserSig, regions } from 'tim-rest-client';
+      const client = createChatClient({ sdkAppId: 1400000000, identifier: 'admin', secretKey: 'k' });
+      const sig = await genUserSig({ sdkAppId: 1400000000, identifier: 'admin', secretKey: 'k', expireSeconds: 60 });
+      const verdict = await verifyUserSig(sig, { sdkAppId: 1400000000, identifier: 'admin', secretKey: 'k' });
+      console.log(JSON.stringify({
+        methods: ['getFriendLists', 'getSpecifiedFriends', 'getAppGroups', 'getConversationGroupMarks'].map((m) => typeof client[m]),
+        error: typeof ChatApiError, verified: verdict.ok, china: regions.china,
+        spec: import.meta.resolve('tim-rest-client/openapi.yaml').endsWith('generated/openapi.yaml'),
+      }));`;
+    const output = run(process.execPath, ['--input-type=module', '-e', script], join(work, 'app'));
+    expect(JSON.parse(output)).toEqual({
+      methods: ['function', 'function', 'function', 'function'],
+      error: 'function',
+      verified: true,
+      china: 'console.tim.qq.com',
+      spec: true,
+    });
+  });
+
+  it('type-checks a call with a right body', () => {
+    const result = typeCheck(`
+      import { createChatClient } from 'tim-rest-client';
+      const client = createChatClient({ sdkAppId: 1, identifier: 'admin', userSig: 'sig' });
+      export async function main(): Promise<number | bigint | undefined> {
+        const reply = await client.getAppGroups({ Limit: 100, Next: 0, GroupType: 'Public' });
+        return reply.Next;
+      }`);
+    expect(result.output).toBe('');
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses to compile a call with a misspelt field', () => {
+    const result = typeCheck(`
+      import { createChatClient } from 'tim-rest-client';
+      const client = createChatClient({ sdkAppId: 1, identifier: 'admin', userSig: 'sig' });
+      export const reply = client.getFriendLists({ From_Acount: 'user1' });`);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/From_Acount/);
+  });
+});
