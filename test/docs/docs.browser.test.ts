@@ -1,0 +1,310 @@
+// Builds the API reference (`node scripts/docs.mjs`), serves docs-build/ on a loopback HTTP server and checks, in
+// headless Chromium, what a reader sees: every operation (read from generated/openapi.json) with its rate-limit line,
+// error-code table, auth parameters and each named request and response example; the document-level error-code
+// table; and that the page loaded nothing from any other host. Chromium is Debian's /usr/bin/chromium (.ci/run
+// installs it); without it this test fails on purpose instead of skipping.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const docsDir = join(root, 'docs-build');
+const outputDir = join(root, 'test-output');
+
+// ---- What the page must show, from the bundled description -------------------------------------------------------
+
+interface Example {
+  summary?: string;
+  value?: unknown;
+  $ref?: string;
+}
+interface MediaType {
+  examples?: Record<string, Example>;
+}
+interface Operation {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  description: string;
+  parameters?: { $ref?: string; name?: string; in?: string }[];
+  requestBody: { content: Record<string, MediaType> };
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+interface ErrorCode {
+  code: number;
+  description: string;
+  operations?: string[];
+}
+interface Document {
+  info: { title: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    securitySchemes: Record<string, { type: string; in: string; name: string }>;
+    parameters: Record<string, { name: string; in: string }>;
+    examples: Record<string, Example>;
+  };
+  'x-error-codes': ErrorCode[];
+}
+
+const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8')) as Document;
+const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), ...operation })),
+);
+const securitySchemes = Object.entries(spec.components.securitySchemes);
+
+function resolveExample(example: Example): Required<Pick<Example, 'summary'>> & { value: unknown } {
+  const resolved = example.$ref ? spec.components.examples[example.$ref.replace('#/components/examples/', '')] : example;
+  if (!resolved?.summary || resolved.value === undefined) throw new Error(`example ${example.$ref ?? ''} has no summary/value`);
+  return { summary: resolved.summary, value: resolved.value };
+}
+function namedExamples(media: MediaType | undefined): { name: string; summary: string; value: unknown }[] {
+  return Object.entries(media?.examples ?? {}).map(([name, example]) => ({ name, ...resolveExample(example) }));
+}
+/** What the JSON viewer must show for a value: `"key": value` for members, `value` for array items. */
+function expectedFragments(value: unknown, key?: string): string[] {
+  if (Array.isArray(value)) return [...(key ? [`"${key}": [`] : []), ...value.flatMap((item) => expectedFragments(item))];
+  if (value !== null && typeof value === 'object') {
+    return [...(key ? [`"${key}": {`] : []), ...Object.entries(value).flatMap(([k, v]) => expectedFragments(v, k))];
+  }
+  const literal = JSON.stringify(value);
+  return [key ? `"${key}": ${literal}` : literal];
+}
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** Markdown source → the text a reader sees (the generated tables use only `code` spans). */
+const plain = (markdown: string) => squash(markdown.replace(/`/g, ''));
+
+// ---- Loopback server, browser, request log -----------------------------------------------------------------------
+
+const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.json': 'application/json' };
+let server: Server | undefined;
+let browser: Browser | undefined;
+let baseUrl = '';
+let buildOutput = '';
+const pages: Page[] = [];
+const requests: string[] = [];
+const pageErrors: string[] = [];
+
+function isLoopbackOrLocal(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
+  return (protocol === 'http:' || protocol === 'https:') && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
+
+async function serve(dir: string): Promise<Server> {
+  const base = resolve(dir);
+  const http = createServer((req, res) => {
+    void (async () => {
+      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const file = resolve(base, `.${pathname.endsWith('/') ? `${pathname}index.html` : pathname}`);
+      if (!file.startsWith(base + sep) || !(await stat(file).catch(() => undefined))?.isFile()) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(await readFile(file));
+    })().catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((ok, fail) => http.once('error', fail).listen(0, '127.0.0.1', ok));
+  return http;
+}
+
+/** A fresh page (fresh sidebar state) whose requests, errors and CSP violations are recorded. */
+async function openDocs(hash = '#/'): Promise<Page> {
+  if (!browser) throw new Error('browser not started');
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(10_000); // a Playwright error naming the missing element, before the test's own timeout
+  pages.push(page);
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  await page.goto(`${baseUrl}/${hash}`, { waitUntil: 'load' });
+  await heading(page, spec.info.title, { prefix: true }).waitFor({ state: 'visible' });
+  return page;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: the docs test needs Debian's Chromium. Install it with ` +
+        '`apt-get update && apt-get install -y --no-install-recommends chromium` (.ci/run does this).',
+    );
+  }
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts/docs.mjs')], {
+    cwd: root,
+    env: { ...process.env, SCARF_ANALYTICS: 'false', REDOCLY_TELEMETRY: 'off' },
+  });
+  buildOutput = stdout;
+  server = await serve(docsDir);
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  await mkdir(outputDir, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled(pages.map((page) => page.close()));
+  await browser?.close();
+  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+});
+
+// ---- The checks -------------------------------------------------------------------------------------------------
+
+describe('API reference page (Redoc) in headless Chromium', () => {
+  it('is built into docs-build/index.html as one self-contained file', async () => {
+    expect(buildOutput).toContain('docs-build/index.html');
+    const html = await readFile(join(docsDir, 'index.html'), 'utf8');
+    const external = [...html.matchAll(/<(script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?((?:https?:)?\/\/[^"'\s>]+)/gi)];
+    expect(external.map((m) => m[0])).toEqual([]);
+    expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/cdn\.redoc\.ly|cdn\.redocly\.com\/redoc|fonts\.googleapis|fonts\.gstatic/);
+    expect(html).toContain('http-equiv="Content-Security-Policy"');
+  });
+
+  it('shows the title and the document-level error-code table (x-error-codes)', async () => {
+    const page = await openDocs();
+
+    // Reach the table the way a reader does: the sidebar's "Error codes" entry.
+    await page.locator('[data-component-name="Menu/MenuItem"]').getByText('Error codes', { exact: true }).click();
+    await heading(page, 'Error codes').waitFor({ state: 'visible' });
+
+    const rows = await visibleTableRows(page.locator('#api-content'));
+    const byCode = new Map(rows.map((cells) => [cells[0], cells]));
+    const missing = spec['x-error-codes'].map((e) => String(e.code)).filter((code) => !byCode.has(code));
+    expect(missing, 'x-error-codes without a row in the table').toEqual([]);
+    for (const code of [70001, 60018]) {
+      const entry = spec['x-error-codes'].find((e) => e.code === code);
+      expect(entry, `x-error-codes has ${code}`).toBeDefined();
+      expect(byCode.get(String(code))?.join(' | ')).toContain(plain(entry!.description));
+    }
+    await page.screenshot({ path: join(outputDir, 'docs.png'), fullPage: true });
+  });
+
+  for (const operation of operations) {
+    it(`shows ${operation.operationId}: "${operation.summary}", its auth parameters, error codes and examples`, async () => {
+      const page = await openDocs();
+      const menu = page.locator('[data-component-name="Menu/MenuItem"]');
+      await menu.getByText(operation.tags[0]!, { exact: true }).click();
+      await menu.getByText(operation.summary, { exact: true }).click();
+
+      const section = page.locator('[data-item-kind="httpItem"]').filter({ has: heading(page, operation.summary) });
+      await heading(section, operation.summary).waitFor({ state: 'visible' });
+      await section.getByText(operation.path, { exact: true }).first().waitFor({ state: 'visible' });
+
+      // The description's rate-limit line and this operation's own error-code table.
+      const rateLimit = /\*\*Rate limit:\*\*\s*([^\n]+)/.exec(operation.description);
+      expect(rateLimit, 'description has a rate-limit line').not.toBeNull();
+      await section.getByText(`Rate limit: ${plain(rateLimit![1]!)}`).waitFor({ state: 'visible' });
+      const codes = new Set((await visibleTableRows(section)).map((cells) => cells[0]));
+      const own = spec['x-error-codes'].filter((e) => e.operations?.includes(operation.operationId)).map((e) => String(e.code));
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.filter((code) => !codes.has(code)), 'codes missing from the operation table').toEqual([]);
+
+      await checkAuth(page, section, operation);
+      await checkExamples(section, operation);
+      // The operation's own section: a full-page shot of an operation route is mostly placeholder space above it.
+      await section.screenshot({ path: join(outputDir, `docs-${operation.operationId}.png`) });
+    });
+  }
+
+  it('loaded nothing from any non-loopback host, with no page error or CSP violation', () => {
+    expect(requests.length, 'the request recorder saw the page itself').toBeGreaterThan(0);
+    expect(requests.some((url) => url.startsWith(baseUrl))).toBe(true);
+    expect(requests.filter((url) => !isLoopbackOrLocal(url))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** A heading whose text is `text` (Redoc puts an icon-only "link to …" anchor in headings, so no getByRole name). */
+function heading(scope: Page | Locator, text: string, { prefix = false } = {}): Locator {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return scope.locator('h1, h2, h3').filter({ hasText: new RegExp(`^\\s*${escaped}${prefix ? '' : '\\s*$'}`) }).first();
+}
+
+/** Cell texts of every row of every visible table inside `scope`. */
+async function visibleTableRows(scope: Locator): Promise<string[][]> {
+  return scope.locator('table').evaluateAll((tables) =>
+    tables
+      .filter((table) => (table as HTMLElement).offsetParent !== null)
+      .flatMap((table) => [...table.querySelectorAll('tbody tr')])
+      .map((row) => [...row.querySelectorAll('td')].map((cell) => (cell as HTMLElement).innerText.replace(/\s+/g, ' ').trim())),
+  );
+}
+
+/** The five auth values: security schemes (Security panel and its details) and optional query parameters. */
+async function checkAuth(page: Page, section: Locator, operation: Operation): Promise<void> {
+  const security = section.getByText('View security details');
+  await security.waitFor({ state: 'visible' });
+  const panelText = squash(await security.locator('xpath=ancestor::*[@data-component-name="Panel/Panel"][1]').innerText());
+  expect(panelText).toContain(securitySchemes.map(([name]) => name).join(' and '));
+
+  // The same five as query parameters, each listed under "Query" with its example (`sdkappid=1400000000`).
+  const parameterNames = (operation.parameters ?? []).map((p) => {
+    const name = p.$ref ? spec.components.parameters[p.$ref.replace('#/components/parameters/', '')]?.name : p.name;
+    if (!name) throw new Error(`${operation.operationId}: unresolvable parameter ${JSON.stringify(p)}`);
+    return name;
+  });
+  for (const [, scheme] of securitySchemes) expect(parameterNames).toContain(scheme.name);
+  await section.getByText('Query', { exact: true }).first().waitFor({ state: 'visible' });
+  for (const name of parameterNames) {
+    await section.getByText(new RegExp(`^${name}=\\S+$`)).first().waitFor({ state: 'visible' });
+  }
+
+  await security.click();
+  const labels = page.getByText('Query parameter name:', { exact: true });
+  await labels.first().waitFor({ state: 'visible' });
+  expect(await labels.count()).toBe(securitySchemes.length);
+  const details = squash(await labels.first().locator('xpath=ancestor::*[count(.//*[text()="Query parameter name:"]) >= 5][1]').innerText());
+  for (const [name, scheme] of securitySchemes) {
+    expect(details).toContain(name);
+    expect(details).toContain(`Query parameter name: ${scheme.name}`);
+  }
+  await page.keyboard.press('Escape');
+}
+
+/** Every named request example and response example, each selected in the right panel's example menu. */
+async function checkExamples(section: Locator, operation: Operation): Promise<void> {
+  const panels = section.getByTestId('right-panel').filter({ has: section.page().getByTestId('json-viewer') });
+  expect(await panels.count(), 'right panels with a JSON sample: request and response').toBe(2);
+  const request = namedExamples(operation.requestBody.content['application/json']);
+  const response = namedExamples(operation.responses['200']?.content?.['application/json']);
+  expect(request.length).toBeGreaterThan(0);
+  expect(response.length).toBeGreaterThan(0);
+  for (const [panel, examples] of [
+    [panels.nth(0), request],
+    [panels.nth(1), response],
+  ] as const) {
+    for (const example of examples) {
+      const picker = panel.locator('button[aria-label="Example"]');
+      if (examples.length > 1) {
+        await picker.click();
+        // The open menu is portalled to <body>; closed menus are hidden, so this finds the one just opened.
+        await section.page().getByRole('menuitem', { name: example.summary, exact: true }).click();
+        expect(squash(await picker.innerText())).toBe(squash(example.summary));
+      }
+      const viewer = panel.getByTestId('json-viewer');
+      await viewer.waitFor({ state: 'visible' });
+      const shown = squash(await viewer.innerText());
+      const fragments = expectedFragments(example.value).map(squash);
+      const absent = fragments.filter((fragment) => !shown.includes(fragment));
+      expect(absent, `${operation.operationId} example "${example.name}" (${example.summary}) not shown; panel: ${shown}`).toEqual([]);
+      if (fragments.length === 0) expect(shown).toContain('{}');
+    }
+  }
+}
