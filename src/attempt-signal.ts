@@ -7,6 +7,9 @@ export interface AttemptSignal {
   dispose(): void;
 }
 
+// setTimeout fires after 1 ms for any delay above 2^31 − 1 ms (~24.8 days); a longer limit means no practical limit.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function attemptSignal(timeoutMs: number, callerSignal: AbortSignal | undefined): AttemptSignal {
   const controller = new AbortController();
   let why: 'timeout' | 'aborted' | undefined;
@@ -17,7 +20,7 @@ export function attemptSignal(timeoutMs: number, callerSignal: AbortSignal | und
   const timer = setTimeout(() => {
     why ??= 'timeout';
     controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs);
+  }, Math.min(timeoutMs, MAX_TIMER_MS));
   if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
   return {

@@ -21,6 +21,8 @@ export type ReplyOf<Op extends OperationId> = OperationTypes[Op]['responses'][20
 export interface CallOptions {
   /** Aborts the call, including its back-off waits and queued rate-limit turn. */
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `Prefer: example=failUserSigExpired` to pick a reply of the mock. */
+  headers?: HeadersInit;
 }
 
 export type OperationMethods = {
@@ -59,31 +61,31 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   };
 
   /** One logical call (no splitting): every attempt takes its own rate-limit turn, signature and random. */
-  const callOnce = (operation: OperationId, body: unknown, signal: AbortSignal | undefined): Promise<Record<string, unknown>> => {
+  const callOnce = (operation: OperationId, body: unknown, { signal, headers }: CallOptions): Promise<Record<string, unknown>> => {
     const { path } = operations[operation];
     const schedule = schedulerOf(operation);
-    return withRetries(operation, () => schedule(() => sendAttempt(attemptContext, operation, path, body, signal)), options.retry, {
+    return withRetries(operation, () => schedule(() => sendAttempt(attemptContext, operation, path, body, signal, headers), signal), options.retry, {
       renewUserSig: () => userSig.renew(),
       signal,
     });
   };
 
-  const call = async (operation: OperationId, body: unknown, signal: AbortSignal | undefined): Promise<Record<string, unknown>> => {
+  const call = async (operation: OperationId, body: unknown, callOptions: CallOptions = {}): Promise<Record<string, unknown>> => {
     assertValidRequest(operation, body);
     const plan = chunkPlan(operation, options.chunkSize);
     const items = plan ? (body as Record<string, unknown>)[plan.field] : undefined;
     if (plan && Array.isArray(items) && items.length > plan.size) {
-      return callInChunks(operation, plan, body as Record<string, unknown>, options.chunkConcurrency, signal, (chunk, chunkSignal) =>
-        callOnce(operation, chunk, chunkSignal),
+      return callInChunks(operation, plan, body as Record<string, unknown>, options.chunkConcurrency, callOptions.signal, (chunk, chunkSignal) =>
+        callOnce(operation, chunk, { ...callOptions, signal: chunkSignal }),
       );
     }
-    return callOnce(operation, body, signal);
+    return callOnce(operation, body, callOptions);
   };
 
   const methods = Object.fromEntries(
     (Object.keys(operations) as OperationId[]).map((operation) => [
       operation,
-      (body: unknown, callOptions?: CallOptions) => call(operation, body, callOptions?.signal),
+      (body: unknown, callOptions?: CallOptions) => call(operation, body, callOptions),
     ]),
   ) as unknown as OperationMethods;
 
@@ -92,7 +94,7 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
     api,
     paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, callOptions?: CallOptions) {
       if (!isPaged(operation)) throw new TypeError(`paginate: ${String(operation)} is not a paged operation`);
-      return paginate(operation, body, (page) => call(operation, page, callOptions?.signal)) as AsyncIterable<ReplyOf<Op>>;
+      return paginate(operation, body, (page) => call(operation, page, callOptions)) as AsyncIterable<ReplyOf<Op>>;
     },
   };
 }

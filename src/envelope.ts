@@ -1,5 +1,5 @@
 // Decides whether a reply body is a success, and turns every other outcome into a ChatApiError.
-import { ChatApiError, TransportCode, describeErrorCode } from './errors.js';
+import { ChatApiError, TransportCode, describeErrorCode, scrubSecrets } from './errors.js';
 import { parseJson } from './json.js';
 
 export interface Envelope {
@@ -11,8 +11,11 @@ export interface Envelope {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** Parses a 2xx reply body and returns it when ErrorCode is 0 and ActionStatus is not FAIL; throws otherwise. */
-export function readEnvelope(operation: string, body: string | undefined, httpStatus: number): Record<string, unknown> {
+/**
+ * Parses a 2xx reply body and returns it when ErrorCode is 0 and ActionStatus is not FAIL; throws otherwise. Text the
+ * error quotes from the reply has `secrets` scrubbed: a server may echo the request's usersig.
+ */
+export function readEnvelope(operation: string, body: string | undefined, httpStatus: number, secrets: readonly string[] = []): Record<string, unknown> {
   const base = { operation, httpStatus, attempts: 1 };
   if (body === undefined || body.trim() === '') {
     throw new ChatApiError(`${operation}: the reply body was empty (HTTP ${httpStatus})`, {
@@ -35,19 +38,24 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
   }
   if (envelope.ErrorCode === 0 && envelope.ActionStatus !== 'FAIL') return envelope;
   const code = envelope.ErrorCode;
-  const info = text(envelope.ErrorInfo);
+  const info = scrubSecrets(text(envelope.ErrorInfo), secrets);
+  const display = scrubSecrets(text(envelope.ErrorDisplay), secrets);
   const facts = describeErrorCode(code);
   throw new ChatApiError(`${operation} failed with ErrorCode ${code}${info ? `: ${info}` : ''}`, {
     ...base,
     code,
     info,
-    display: typeof envelope.ErrorDisplay === 'string' && envelope.ErrorDisplay !== '' ? envelope.ErrorDisplay : undefined,
+    display: display !== '' ? display : undefined,
     retryable: facts.retryable,
   });
 }
 
-/** Summarizes a non-2xx reply (the mock's problem+json, a gateway's HTML) without quoting pages of markup. */
-export function httpError(operation: string, status: number, body: unknown): ChatApiError {
+/**
+ * Summarizes a non-2xx reply (the mock's problem+json, a gateway's HTML) without quoting pages of markup. `secrets` are
+ * scrubbed before anything is shortened, so a page that quotes the request URL leaks no part of the usersig.
+ */
+export function httpError(operation: string, status: number, body: unknown, secrets: readonly string[] = []): ChatApiError {
+  const text = (value: unknown): string => scrubSecrets(typeof value === 'string' ? value : '', secrets);
   let info = `HTTP ${status}`;
   if (body !== null && typeof body === 'object') {
     const problem = body as { title?: unknown; detail?: unknown; validation?: unknown };
@@ -56,7 +64,7 @@ export function httpError(operation: string, status: number, body: unknown): Cha
       : '';
     info = [text(problem.title), text(problem.detail), validation].filter(Boolean).join(' — ') || info;
   } else if (typeof body === 'string' && body.trim() !== '') {
-    info = `${info}: ${body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}`;
+    info = `${info}: ${text(body).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}`;
   }
   return new ChatApiError(`${operation}: HTTP ${status} from the server: ${info}`, {
     code: TransportCode.http,

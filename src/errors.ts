@@ -17,8 +17,6 @@ export const TransportCode = {
   invalidJson: 'INVALID_JSON',
   /** The reply was JSON but not a result envelope (no ErrorCode). */
   invalidReply: 'INVALID_REPLY',
-  /** A reply integer could not be represented where it must be used. */
-  unsafeInteger: 'UNSAFE_INTEGER',
 } as const;
 
 export type TransportCode = (typeof TransportCode)[keyof typeof TransportCode];
@@ -101,13 +99,18 @@ export function describeErrorCode(code: number): { retryable: boolean; resign: b
 
 const REDACTED = '[redacted]';
 
+/** Replaces every occurrence of each secret in a text. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => (secret ? out.split(secret).join(REDACTED) : out), text);
+}
+
 /**
  * Copies an error (and its cause chain) with every occurrence of the given secrets replaced, so that a fetch failure
  * whose message or stack quotes the request URL cannot carry the usersig into logs. Own enumerable primitive
  * properties (`code`, `errno`, `syscall`, …) are kept, as they are what callers branch on.
  */
 export function redactError(error: unknown, secrets: readonly string[], depth = 0): unknown {
-  const scrub = (text: string): string => secrets.reduce((out, secret) => (secret ? out.split(secret).join(REDACTED) : out), text);
+  const scrub = (text: string): string => scrubSecrets(text, secrets);
   if (!(error instanceof Error)) {
     return typeof error === 'string' ? scrub(error) : error;
   }

@@ -22,6 +22,9 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
   return Math.floor(random() * bound);
 }
 
+// setTimeout fires after 1 ms for any delay above 2^31 − 1 ms; a huge maxDelayMs must not turn into no back-off.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -32,7 +35,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -57,7 +60,11 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ChatApiError)) throw error;
+      if (!(error instanceof ChatApiError)) {
+        // The rate limiter rejects a call that is still waiting for its turn with the signal's reason.
+        if (hooks.signal?.aborted) throw abortedError(operation, attempts, error);
+        throw error;
+      }
       error.attempts = attempts;
       if (error.code === TransportCode.aborted) throw error;
       const resign = typeof error.code === 'number' && describeErrorCode(error.code).resign;

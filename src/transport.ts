@@ -22,6 +22,7 @@ export async function sendAttempt(
   path: string,
   body: unknown,
   callerSignal: AbortSignal | undefined,
+  headers?: HeadersInit,
 ): Promise<Record<string, unknown>> {
   const limit = attemptSignal(ctx.timeoutMs, callerSignal);
   try {
@@ -32,9 +33,10 @@ export async function sendAttempt(
       bodySerializer: stringifyJson,
       parseAs: 'text',
       signal: limit.signal,
+      ...(headers === undefined ? {} : { headers }),
     });
-    if (!response.ok) throw httpError(operation, response.status, error);
-    return readEnvelope(operation, data as string | undefined, response.status);
+    if (!response.ok) throw httpError(operation, response.status, error, ctx.secrets());
+    return readEnvelope(operation, data as string | undefined, response.status, ctx.secrets());
   } catch (error) {
     if (error instanceof ChatApiError) throw error;
     const cause = redactError(error, ctx.secrets());

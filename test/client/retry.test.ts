@@ -1,0 +1,222 @@
+// Which failures are tried again (the document's x-error-codes and the transport rules), how often, how an abort
+// stops the loop, and the one-off re-signing on an expired usersig (70001).
+import { getEventListeners } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { errorCodes, operations, type OperationId } from '../../generated/api-facts.js';
+import { TransportCode } from '../../src/errors.js';
+import { genUserSig, verifyUserSig } from '../../src/user-sig.js';
+import { reply, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
+import {
+  IDENTIFIER,
+  SDK_APP_ID,
+  SECRET_KEY,
+  decodeUserSig,
+  makeClient,
+  makeUserSigClient,
+  realDelay,
+  rejection,
+  specifiedFriendsBody,
+} from './helpers.js';
+
+let fake: FakeUpstream;
+beforeEach(async () => {
+  fake = await startFakeUpstream();
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  await fake.close();
+});
+
+const validBody: { [Op in OperationId]: Record<string, unknown> } = {
+  getFriendLists: { From_Account: 'alice' },
+  getSpecifiedFriends: specifiedFriendsBody(['bob']),
+  getAppGroups: { Limit: 10, Next: 0 },
+  getConversationGroupMarks: { From_Account: 'alice', StartIndex: 0 },
+};
+
+const call = (client: ReturnType<typeof makeClient>, operation: OperationId, signal?: AbortSignal): Promise<unknown> =>
+  (client[operation] as (body: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>)(validBody[operation], { signal });
+
+// Every code of the document's x-error-codes except the re-signing one, on an operation that can return it.
+const documentedCodes = Object.entries(errorCodes)
+  .filter(([, facts]) => !facts.resign)
+  .map(([code, facts]) => ({ code: Number(code), retryable: facts.retryable, operation: (facts.operations?.[0] ?? 'getFriendLists') as OperationId }));
+
+describe('FAIL envelopes, retried as the document says', () => {
+  it('the document has both retryable and non-retryable codes (so both branches below run)', () => {
+    expect(documentedCodes.filter((entry) => entry.retryable).length).toBeGreaterThan(2);
+    expect(documentedCodes.filter((entry) => !entry.retryable).length).toBeGreaterThan(2);
+  });
+
+  it.each(documentedCodes)('ErrorCode $code ($operation): retryable $retryable', async ({ code, retryable, operation }) => {
+    fake.handle(() => reply.fail(code, `code ${code}`));
+    const error = await rejection(call(makeClient(fake), operation));
+    const attempts = retryable ? 3 : 1;
+    expect(error).toMatchObject({ code, operation, retryable, attempts, httpStatus: 200, info: `code ${code}` });
+    expect(fake.requests).toHaveLength(attempts);
+    expect(fake.requests.every((request) => request.path === operations[operation].path)).toBe(true);
+  });
+
+  it('retry.attempts sets the number of attempts', async () => {
+    const retryable = documentedCodes.find((entry) => entry.retryable && entry.operation === 'getFriendLists');
+    fake.handle(() => reply.fail(retryable?.code ?? -1));
+    const error = await rejection(makeClient(fake, { retry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2 } }).getFriendLists({ From_Account: 'a' }));
+    expect(error.attempts).toBe(5);
+    expect(fake.requests).toHaveLength(5);
+  });
+
+  it('retry: false makes a single attempt, even for a retryable failure', async () => {
+    fake.handle(() => reply.html(503, 'Service Unavailable'));
+    const error = await rejection(makeClient(fake, { retry: false }).getFriendLists({ From_Account: 'a' }));
+    expect(error).toMatchObject({ code: TransportCode.http, httpStatus: 503, retryable: true, attempts: 1 });
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe('recovery', () => {
+  it('HTTP 500, then OK → resolves with the second reply after 2 requests', async () => {
+    fake.replySequence(reply.empty(500), reply.ok({ ResultItem: [{ GroupName: 'friends' }] }));
+    const result = await makeClient(fake).getFriendLists({ From_Account: 'alice' });
+    expect(result.ResultItem).toEqual([{ GroupName: 'friends' }]);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('HTTP 429, then OK → resolves', async () => {
+    fake.replySequence(reply.json({ title: 'slow down' }, 429), reply.ok());
+    await expect(makeClient(fake).getFriendLists({ From_Account: 'alice' })).resolves.toMatchObject({ ActionStatus: 'OK' });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('reset, timeout, then OK → resolves on the third attempt', async () => {
+    fake.replySequence(reply.reset(), reply.hang(), reply.ok());
+    // The limit also covers the good third attempt, so it is generous enough for a busy machine.
+    await expect(makeClient(fake, { timeoutMs: 1000 }).getFriendLists({ From_Account: 'alice' })).resolves.toMatchObject({ ErrorCode: 0 });
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('a non-retryable failure after a retryable one stops at once and reports both attempts', async () => {
+    const retryable = documentedCodes.find((entry) => entry.retryable && entry.operation === 'getFriendLists');
+    const fatal = documentedCodes.find((entry) => !entry.retryable && entry.operation === 'getFriendLists');
+    fake.replySequence(reply.fail(retryable?.code ?? -1), reply.fail(fatal?.code ?? -1), reply.ok());
+    const error = await rejection(makeClient(fake).getFriendLists({ From_Account: 'alice' }));
+    expect(error).toMatchObject({ code: fatal?.code, attempts: 2 });
+    expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe('abort', () => {
+  it('during the back-off wait: rejects with ABORTED and makes no further attempt', async () => {
+    // Back-off of up to a minute: the test can only finish in time if the abort cuts the wait short.
+    vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    fake.handle(() => reply.html(502));
+    const controller = new AbortController();
+    const pending = makeClient(fake, { retry: { attempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 } }).getFriendLists(
+      { From_Account: 'alice' },
+      { signal: controller.signal },
+    );
+    await fake.waitForRequests(1);
+    await realDelay(30); // lets the 502 reach the client, which then waits ~59 s before the next attempt
+    controller.abort();
+    const error = await rejection(pending);
+    expect(error).toMatchObject({ code: TransportCode.aborted, retryable: false, attempts: 1 });
+    await realDelay(30);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('during a hung attempt: rejects with ABORTED, closes the request and makes no further attempt', async () => {
+    fake.handle(() => reply.hang());
+    const controller = new AbortController();
+    const pending = makeClient(fake).getFriendLists({ From_Account: 'alice' }, { signal: controller.signal });
+    await fake.waitForRequests(1);
+    controller.abort(new Error('caller gave up'));
+    const error = await rejection(pending);
+    expect(error).toMatchObject({ code: TransportCode.aborted, retryable: false, attempts: 1 });
+    await realDelay(50); // with 1–5 ms back-off, a retry would have arrived by now
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.inFlight).toBe(0);
+  });
+
+  it('a long-lived signal shared by many calls keeps no abort listeners once they are done', async () => {
+    fake.replySequence(reply.html(502), reply.ok());
+    const controller = new AbortController();
+    const client = makeClient(fake, { rateLimit: 1000 });
+    // Sequential calls, a retried one, a split one and parallel ones, all on the one signal.
+    await client.getFriendLists({ From_Account: 'a' }, { signal: controller.signal });
+    await client.getSpecifiedFriends(specifiedFriendsBody(Array.from({ length: 250 }, (_, i) => `u${i}`)), { signal: controller.signal });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => client.getFriendLists({ From_Account: `p${i}` }, { signal: controller.signal })));
+    expect(fake.requests.length).toBe(2 + 3 + 8);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('a back-off beyond setTimeout’s range waits (until the abort), instead of retrying after 1 ms', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    fake.handle(() => reply.html(502));
+    const controller = new AbortController();
+    const pending = makeClient(fake, { retry: { attempts: 3, baseDelayMs: 2 ** 32, maxDelayMs: 2 ** 32 } }).getFriendLists(
+      { From_Account: 'alice' },
+      { signal: controller.signal },
+    );
+    await fake.waitForRequests(1);
+    await realDelay(50);
+    expect(fake.requests).toHaveLength(1);
+    controller.abort();
+    expect((await rejection(pending)).code).toBe(TransportCode.aborted);
+  });
+
+  it('before the call: rejects with ABORTED and sends nothing', async () => {
+    const error = await rejection(makeClient(fake).getFriendLists({ From_Account: 'alice' }, { signal: AbortSignal.abort() }));
+    expect(error).toMatchObject({ code: TransportCode.aborted });
+    await realDelay(20);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('expired usersig (70001)', () => {
+  it('re-signs once: 70001 then OK resolves after exactly 2 requests, the second with a new valid usersig', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-03-01T08:00:00Z'));
+    fake.handle((request) => {
+      if (request.index > 0) return reply.ok({ ResultItem: [] });
+      vi.setSystemTime(Date.now() + 60_000); // a minute passes; the next signing is a different usersig
+      return reply.fail(70001, 'usersig expired');
+    });
+    const client = makeClient(fake);
+    await expect(client.getFriendLists({ From_Account: 'alice' })).resolves.toMatchObject({ ActionStatus: 'OK' });
+
+    expect(fake.requests).toHaveLength(2);
+    const [first, second] = fake.requests.map((request) => request.query['usersig'] ?? '');
+    expect(second).not.toBe(first);
+    expect(Number(decodeUserSig(second ?? '')['TLS.time'])).toBe(Number(decodeUserSig(first ?? '')['TLS.time']) + 60);
+    const verify = { sdkAppId: SDK_APP_ID, identifier: IDENTIFIER, secretKey: SECRET_KEY };
+    expect(await verifyUserSig(second ?? '', verify)).toMatchObject({ ok: true });
+
+    // The renewed usersig is the one later calls use.
+    await client.getFriendLists({ From_Account: 'alice' });
+    expect(fake.requests[2]?.query['usersig']).toBe(second);
+  });
+
+  it('re-signing does not use up an attempt: 70001 then a retryable failure is still tried 3 times more', async () => {
+    const retryable = documentedCodes.find((entry) => entry.retryable && entry.operation === 'getFriendLists');
+    fake.replySequence(reply.fail(70001), reply.fail(retryable?.code ?? -1));
+    const error = await rejection(makeClient(fake).getFriendLists({ From_Account: 'alice' }));
+    expect(error.code).toBe(retryable?.code);
+    expect(fake.requests).toHaveLength(4);
+  });
+
+  it('re-signs only once per call: 70001 twice rejects with 70001 after 2 requests', async () => {
+    fake.handle(() => reply.fail(70001, 'usersig expired'));
+    const error = await rejection(makeClient(fake).getFriendLists({ From_Account: 'alice' }));
+    expect(error).toMatchObject({ code: 70001, retryable: false, attempts: 2 });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('with a pre-made userSig there is nothing to re-sign: rejects after 1 attempt', async () => {
+    const premade = await genUserSig({ sdkAppId: SDK_APP_ID, identifier: IDENTIFIER, secretKey: SECRET_KEY, expireSeconds: 60 });
+    fake.replySequence(reply.fail(70001, 'usersig expired'), reply.ok());
+    const error = await rejection(makeUserSigClient(fake, premade).getFriendLists({ From_Account: 'alice' }));
+    expect(error).toMatchObject({ code: 70001, operation: 'getFriendLists', retryable: false, attempts: 1 });
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]?.query['usersig']).toBe(premade);
+  });
+});
