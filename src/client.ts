@@ -6,6 +6,8 @@ import { operations, type OperationId } from '../generated/api-facts.js';
 import { resolveOptions, type ChatClientOptions } from './options.js';
 import { fixedUserSig, signingUserSig, type UserSigSource } from './user-sig-source.js';
 import { authMiddleware } from './auth-middleware.js';
+import { authQuery } from './auth-query.js';
+import { stringifyJson } from './json.js';
 import { assertValidRequest } from './validate.js';
 import { rateLimiter, type Scheduler } from './rate-limit.js';
 import { withRetries } from './retry.js';
@@ -49,9 +51,16 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
           renewAfter: 0.75,
           now: Date.now,
         });
-  const api = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
-  api.use(authMiddleware({ sdkAppId: options.sdkAppId, identifier: options.identifier, userSig }));
-  const attemptContext: AttemptContext = { api, timeoutMs: options.timeoutMs, secrets: () => userSig.secrets() };
+  const query = authQuery({ sdkAppId: options.sdkAppId, identifier: options.identifier, userSig: () => userSig.current() });
+  const api = createClient<paths>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  api.use(authMiddleware(query));
+  const attemptContext: AttemptContext = {
+    baseUrl: options.baseUrl,
+    fetch: options.fetch,
+    query,
+    timeoutMs: options.timeoutMs,
+    secrets: () => userSig.secrets(),
+  };
 
   const schedulers = new Map<OperationId, Scheduler>();
   const schedulerOf = (operation: OperationId): Scheduler => {
@@ -63,8 +72,9 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   /** One logical call (no splitting): every attempt takes its own rate-limit turn, signature and random. */
   const callOnce = (operation: OperationId, body: unknown, { signal, headers }: CallOptions): Promise<Record<string, unknown>> => {
     const { path } = operations[operation];
+    const json = stringifyJson(body);
     const schedule = schedulerOf(operation);
-    return withRetries(operation, () => schedule(() => sendAttempt(attemptContext, operation, path, body, signal, headers), signal), options.retry, {
+    return withRetries(operation, () => schedule(() => sendAttempt(attemptContext, operation, path, json, signal, headers), signal), options.retry, {
       renewUserSig: () => userSig.renew(),
       signal,
     });

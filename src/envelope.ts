@@ -15,7 +15,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  * Parses a 2xx reply body and returns it when ErrorCode is 0 and ActionStatus is not FAIL; throws otherwise. Text the
  * error quotes from the reply has `secrets` scrubbed: a server may echo the request's usersig.
  */
-export function readEnvelope(operation: string, body: string | undefined, httpStatus: number, secrets: readonly string[] = []): Record<string, unknown> {
+export function readEnvelope(operation: string, body: string | undefined, httpStatus: number, secrets: () => readonly string[] = () => []): Record<string, unknown> {
   const base = { operation, httpStatus, attempts: 1 };
   if (body === undefined || body.trim() === '') {
     throw new ChatApiError(`${operation}: the reply body was empty (HTTP ${httpStatus})`, {
@@ -38,8 +38,9 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
   }
   if (envelope.ErrorCode === 0 && envelope.ActionStatus !== 'FAIL') return envelope;
   const code = envelope.ErrorCode;
-  const info = scrubSecrets(text(envelope.ErrorInfo), secrets);
-  const display = scrubSecrets(text(envelope.ErrorDisplay), secrets);
+  const known = secrets();
+  const info = scrubSecrets(text(envelope.ErrorInfo), known);
+  const display = scrubSecrets(text(envelope.ErrorDisplay), known);
   const facts = describeErrorCode(code);
   throw new ChatApiError(`${operation} failed with ErrorCode ${code}${info ? `: ${info}` : ''}`, {
     ...base,
@@ -54,8 +55,9 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
  * Summarizes a non-2xx reply (the mock's problem+json, a gateway's HTML) without quoting pages of markup. `secrets` are
  * scrubbed before anything is shortened, so a page that quotes the request URL leaks no part of the usersig.
  */
-export function httpError(operation: string, status: number, body: unknown, secrets: readonly string[] = []): ChatApiError {
-  const text = (value: unknown): string => scrubSecrets(typeof value === 'string' ? value : '', secrets);
+export function httpError(operation: string, status: number, body: unknown, secrets: () => readonly string[] = () => []): ChatApiError {
+  const known = secrets();
+  const text = (value: unknown): string => scrubSecrets(typeof value === 'string' ? value : '', known);
   let info = `HTTP ${status}`;
   if (body !== null && typeof body === 'object') {
     const problem = body as { title?: unknown; detail?: unknown; validation?: unknown };

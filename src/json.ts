@@ -3,9 +3,10 @@
 // bigint values in requests are written as plain JSON numbers.
 import { parse as parseLossless, stringify as stringifyLossless, isInteger, isSafeNumber } from 'lossless-json';
 
-// Any integer with 16 or more digits may exceed 2^53 − 1 (9007199254740991 has 16). Text without such a run of
-// digits is parsed by the engine's JSON.parse, which is several times faster than the lossless parser.
-const LONG_DIGIT_RUN = /\d{16}/;
+// Any integer with 16 or more digits may exceed 2^53 − 1 (9007199254740991 has 16). A JSON number starts the text or
+// follows `:`, `,` or `[` (after optional white space), so digits inside strings (numeric UserIDs) do not count. Text
+// without such a number is parsed by the engine's JSON.parse, several times faster than the lossless parser.
+const LONG_NUMBER = /(?:^|[:,[])\s*-?\d{16}/;
 
 function parseNumber(text: string): number | bigint {
   if (isInteger(text) && !isSafeNumber(text)) return BigInt(text);
@@ -14,7 +15,7 @@ function parseNumber(text: string): number | bigint {
 
 /** Parses a reply body; integers beyond Number.MAX_SAFE_INTEGER come back as bigint, never rounded. */
 export function parseJson(text: string): unknown {
-  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
+  if (!LONG_NUMBER.test(text)) return JSON.parse(text);
   return parseLossless(text, null, parseNumber);
 }
 

@@ -53,7 +53,8 @@ export interface ResolvedOptions {
   chunkSize: number;
   chunkConcurrency: number;
   userSigLifetimeSeconds: number;
-  fetch: (input: Request) => Promise<Response>;
+  /** The caller's fetch; undefined means the platform's. */
+  fetch: ((input: Request) => Promise<Response>) | undefined;
 }
 
 function fail(option: string, rule: string, got?: unknown): never {
@@ -147,6 +148,6 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
     chunkSize: positiveInteger('chunkSize', options['chunkSize'], chunking.size),
     chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 4),
     userSigLifetimeSeconds: positiveInteger('userSigLifetimeSeconds', options['userSigLifetimeSeconds'], 86_400),
-    fetch: (fetchOption as ResolvedOptions['fetch'] | undefined) ?? ((request) => globalThis.fetch(request)),
+    fetch: fetchOption as ResolvedOptions['fetch'],
   };
 }

@@ -1,42 +1,56 @@
-// One attempt of one operation through the openapi-fetch client: time limit, reply classification, and credential
-// redaction of anything that escapes from fetch.
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../generated/openapi.js';
+// One attempt of one operation: the request on the wire, its time limit, the reply's classification, and credential
+// redaction of anything that escapes from fetch. Attempts call fetch(url, init) with a string body directly: going
+// through openapi-fetch and its middleware built three Request objects per call and sent the body chunked, which cost
+// more CPU than everything else the client does (bench/RESULTS.md). openapi-fetch remains the `client.api` surface.
 import { ChatApiError, TransportCode, redactError } from './errors.js';
 import { attemptSignal } from './attempt-signal.js';
 import { readEnvelope, httpError } from './envelope.js';
-import { stringifyJson } from './json.js';
 
 export interface AttemptContext {
-  api: Client<paths>;
+  baseUrl: string;
+  /** The caller's fetch, which takes a Request; undefined for the platform's fetch. */
+  fetch: ((input: Request) => Promise<Response>) | undefined;
+  /** The query string of the next attempt (auth parameters with a fresh random). */
+  query: () => Promise<string>;
   timeoutMs: number;
-  /** The secrets to scrub from errors that come out of fetch (the key and recent usersigs). */
+  /** The secrets to scrub from errors (the key and recent usersigs); asked for only when there is an error. */
   secrets: () => readonly string[];
 }
 
-type AnyPath = keyof paths;
+const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
 
+function requestHeaders(extra: HeadersInit | undefined): HeadersInit {
+  if (extra === undefined) return JSON_HEADERS;
+  const headers = new Headers(extra);
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  return headers;
+}
+
+function parseProblem(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Sends one attempt; `body` is the request body already serialized as JSON. */
 export async function sendAttempt(
   ctx: AttemptContext,
   operation: string,
   path: string,
-  body: unknown,
+  body: string,
   callerSignal: AbortSignal | undefined,
   headers?: HeadersInit,
 ): Promise<Record<string, unknown>> {
+  const url = `${ctx.baseUrl}${path}?${await ctx.query()}`;
   const limit = attemptSignal(ctx.timeoutMs, callerSignal);
   try {
-    // The path and body are checked against the document before this point; openapi-fetch's per-path generics
-    // cannot follow a path chosen at run time, hence the widening here.
-    const { data, error, response } = await ctx.api.POST(path as AnyPath, {
-      body: body as never,
-      bodySerializer: stringifyJson,
-      parseAs: 'text',
-      signal: limit.signal,
-      ...(headers === undefined ? {} : { headers }),
-    });
-    if (!response.ok) throw httpError(operation, response.status, error, ctx.secrets());
-    return readEnvelope(operation, data as string | undefined, response.status, ctx.secrets());
+    const init: RequestInit = { method: 'POST', body, headers: requestHeaders(headers), signal: limit.signal };
+    const response = ctx.fetch ? await ctx.fetch(new Request(url, init)) : await fetch(url, init);
+    const text = await response.text();
+    if (!response.ok) throw httpError(operation, response.status, parseProblem(text), ctx.secrets);
+    return readEnvelope(operation, text, response.status, ctx.secrets);
   } catch (error) {
     if (error instanceof ChatApiError) throw error;
     const cause = redactError(error, ctx.secrets());
