@@ -573,11 +573,13 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   process.stdout.write(`\n${table}\n\n${missed.length ? `targets missed: ${missed.length}` : 'all targets met'}; ${seconds.toFixed(0)} s\n`);
-  if (!only.length || process.env['BENCH_WRITE'] === '1') {
+  // A partial or quick run is for checking, not comparing: it leaves the committed full run in RESULTS.md alone.
+  const partial = only.length > 0 || process.env['BENCH_QUICK'] === '1';
+  if (!partial || process.env['BENCH_WRITE'] === '1') {
     writeFileSync(process.env['BENCH_OUT'] ?? path.join(here, 'RESULTS.md'), header);
     log(`wrote ${process.env['BENCH_OUT'] ?? 'bench/RESULTS.md'}`);
   } else {
-    log('BENCH_ONLY given: bench/RESULTS.md left as it was (BENCH_WRITE=1 to write it anyway)');
+    log('BENCH_ONLY or BENCH_QUICK given: bench/RESULTS.md left as it was (BENCH_WRITE=1 to write it anyway)');
   }
   if (process.env['BENCH_STRICT'] === '1' && missed.length) process.exitCode = 2;
 }
