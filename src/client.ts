@@ -80,9 +80,12 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
     });
   };
 
+  const operationIds = Object.keys(operations) as OperationId[];
+  const chunkPlans = new Map(operationIds.map((operation) => [operation, chunkPlan(operation, options.chunkSize)]));
+
   const call = async (operation: OperationId, body: unknown, callOptions: CallOptions = {}): Promise<Record<string, unknown>> => {
     assertValidRequest(operation, body);
-    const plan = chunkPlan(operation, options.chunkSize);
+    const plan = chunkPlans.get(operation) ?? null;
     const items = plan ? (body as Record<string, unknown>)[plan.field] : undefined;
     if (plan && Array.isArray(items) && items.length > plan.size) {
       return callInChunks(operation, plan, body as Record<string, unknown>, options.chunkConcurrency, callOptions.signal, (chunk, chunkSignal) =>
@@ -93,7 +96,7 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   };
 
   const methods = Object.fromEntries(
-    (Object.keys(operations) as OperationId[]).map((operation) => [
+    operationIds.map((operation) => [
       operation,
       (body: unknown, callOptions?: CallOptions) => call(operation, body, callOptions),
     ]),

@@ -12,8 +12,6 @@ export interface RetryHooks {
   /** Called on ErrorCode 70001 (and the like); true when a fresh usersig will be used by the next attempt. */
   renewUserSig(): boolean;
   signal?: AbortSignal | undefined;
-  /** For tests: where the jitter comes from. */
-  random?: () => number;
 }
 
 /** Full jitter: a uniform delay between 0 and the capped exponential bound (AWS Architecture Blog, 2015). */
@@ -76,7 +74,7 @@ export async function withRetries<T>(
       if (!error.retryable || retries + 1 >= policy.attempts) throw error;
       retries += 1;
       try {
-        await sleep(backoffDelay(retries, policy, hooks.random), hooks.signal);
+        await sleep(backoffDelay(retries, policy), hooks.signal);
       } catch (reason) {
         throw abortedError(operation, attempts, reason);
       }

@@ -4,6 +4,7 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { errorCodes, operations, type OperationId } from '../../generated/api-facts.js';
 import { TransportCode } from '../../src/errors.js';
+import { backoffDelay } from '../../src/retry.js';
 import { genUserSig, verifyUserSig } from '../../src/user-sig.js';
 import { reply, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import {
@@ -218,5 +219,24 @@ describe('expired usersig (70001)', () => {
     expect(error).toMatchObject({ code: 70001, operation: 'getFriendLists', retryable: false, attempts: 1 });
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]?.query['usersig']).toBe(premade);
+  });
+});
+
+describe('back-off', () => {
+  const policy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 5000 };
+
+  it('is full jitter: uniform between 0 and the capped exponential bound', () => {
+    // The bound doubles per retry (250, 500, 1000, 2000, 4000) until the cap (5000).
+    const bounds = [250, 500, 1000, 2000, 4000, 5000, 5000];
+    bounds.forEach((bound, index) => {
+      const retry = index + 1;
+      expect(backoffDelay(retry, policy, () => 0)).toBe(0);
+      expect(backoffDelay(retry, policy, () => 0.5)).toBe(bound / 2);
+      expect(backoffDelay(retry, policy, () => 0.999999)).toBe(bound - 1);
+    });
+  });
+
+  it('never exceeds the cap, whatever the retry count', () => {
+    expect(backoffDelay(40, policy, () => 0.999999)).toBeLessThan(policy.maxDelayMs);
   });
 });
