@@ -287,7 +287,8 @@ async function userSig(): Promise<void> {
   const cached: number[] = [];
   const awaited: number[] = [];
   const query: number[] = [];
-  const nextQuery = authQuery({ sdkAppId: SDK_APP_ID, identifier: IDENTIFIER, userSig: () => source.current() });
+  const queryFor = authQuery({ sdkAppId: SDK_APP_ID, identifier: IDENTIFIER });
+  const nextQuery = async (): Promise<string> => queryFor(await source.current());
   let sink: unknown;
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time, warmupTime: 100, throws: true });

@@ -89,25 +89,29 @@ async function generateValidators(document) {
   );
 }
 
+function chunkingOf(document, operation) {
+  const chunking = operation['x-chunking'];
+  if (!chunking) return null;
+  const refName = requestSchemaRef(operation).split('/').pop();
+  const field = document.components.schemas[refName].properties[chunking.field];
+  // The operation states its chunk size; the field's recommended maximum is the fallback of older documents.
+  return { field: chunking.field, size: chunking.size ?? field['x-recommended-max-items'], merge: chunking.merge };
+}
+
 function generateFacts(document) {
   const hostVariable = document.servers[0].variables.host;
   const regions = hostVariable['x-regions'];
   const defaultRegion = Object.keys(regions).find((name) => regions[name] === hostVariable.default);
   const operations = {};
   for (const { path, method, operation } of listOperations(document)) {
-    const chunking = operation['x-chunking'];
-    let chunk = null;
-    if (chunking) {
-      const refName = requestSchemaRef(operation).split('/').pop();
-      const field = document.components.schemas[refName].properties[chunking.field];
-      chunk = { field: chunking.field, size: field['x-recommended-max-items'], merge: chunking.merge };
-    }
     operations[operation.operationId] = {
       path,
       method,
       requestsPerSecond: operation['x-rate-limit']?.requestsPerSecond ?? null,
+      // A call that may have executed is sent again only when the document says that is harmless.
+      idempotent: operation['x-idempotent'] === true,
       pagination: operation['x-pagination'] ?? null,
-      chunking: chunk,
+      chunking: chunkingOf(document, operation),
     };
   }
   const errorCodes = {};
@@ -116,6 +120,8 @@ function generateFacts(document) {
       description: c.description,
       retryable: c.retryable,
       resign: c.resign === true,
+      rateLimit: c.rateLimit === true,
+      minRetryWaitMs: c.minRetryWaitMs ?? null,
       operations: c.operations ?? null,
     };
   }
@@ -127,8 +133,39 @@ function generateFacts(document) {
     `export const defaultRegion: Region = ${JSON.stringify(defaultRegion)};\n\n` +
     `export const operations = ${literal(operations)} as const;\n\n` +
     'export type OperationId = keyof typeof operations;\n\n' +
-    'export interface ErrorCodeFacts { description: string; retryable: boolean; resign: boolean; operations: readonly OperationId[] | null }\n\n' +
-    `export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = ${literal(errorCodes)};\n`
+    'export interface ErrorCodeFacts {\n' +
+    '  description: string;\n  retryable: boolean;\n  resign: boolean;\n  rateLimit: boolean;\n' +
+    '  minRetryWaitMs: number | null;\n  operations: readonly OperationId[] | null;\n}\n\n' +
+    `export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = ${literal(errorCodes)};\n\n` +
+    '/** Every ErrorCode the document lists, for editor completion of `ChatApiError.code`. */\n' +
+    `export type DocumentedErrorCode = ${document['x-error-codes'].map((c) => c.code).join(' | ')};\n`
+  );
+}
+
+// The comment an editor shows when hovering a method: summary, vendor path, rate limit, paging, docs link.
+function methodDoc(document, path, method, operation) {
+  const lines = [`${operation.summary} — \`${method.toUpperCase()} ${path}\``, ''];
+  const first = (operation.description ?? '').trim().split(/\n\s*\n/)[0];
+  if (first) lines.push(...first.split('\n'), '');
+  const rate = operation['x-rate-limit']?.requestsPerSecond;
+  lines.push(`Rate limit: ${rate ? `${rate} calls per second` : 'none documented'}.`);
+  if (operation['x-pagination']) lines.push(`Paged: walk every page with \`paginate('${operation.operationId}', body)\`.`);
+  if (operation['x-chunking']) lines.push(`A long \`${operation['x-chunking'].field}\` is split into calls of at most ${chunkingOf(document, operation).size}.`);
+  const docs = operation.externalDocs?.url ?? document.externalDocs?.url;
+  if (docs) lines.push(`@see ${docs}`);
+  return ['  /**', ...lines.map((line) => (line ? `   * ${line.replaceAll('*/', '*\\/')}` : '   *')), '   */'].join('\n');
+}
+
+function generateMethods(document) {
+  const methods = listOperations(document).map(({ path, method, operation }) => {
+    const id = operation.operationId;
+    return `${methodDoc(document, path, method, operation)}\n  ${id}(...args: MethodArgs<'${id}'>): Promise<SuccessOf<'${id}'>>;`;
+  });
+  return (
+    HEADER +
+    "import type { MethodArgs, SuccessOf } from '../src/types.js';\n\n" +
+    '/** One method per operation of the document. */\n' +
+    `export interface OperationMethods {\n${methods.join('\n\n')}\n}\n`
   );
 }
 
@@ -141,6 +178,7 @@ const files = {
   [out('openapi.d.ts')]: await generateTypes(document),
   [out('validators.ts')]: await generateValidators(document),
   [out('api-facts.ts')]: generateFacts(document),
+  [out('methods.ts')]: generateMethods(document),
 };
 
 if (check) {

@@ -41,7 +41,7 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
   const known = secrets();
   const info = scrubSecrets(text(envelope.ErrorInfo), known);
   const display = scrubSecrets(text(envelope.ErrorDisplay), known);
-  const facts = describeErrorCode(code);
+  const facts = describeErrorCode(code, operation);
   throw new ChatApiError(`${operation} failed with ErrorCode ${code}${info ? `: ${info}` : ''}`, {
     ...base,
     code,

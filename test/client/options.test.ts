@@ -114,7 +114,7 @@ describe('good options are accepted', () => {
         rateLimit: 1,
         chunkSize: 1,
         chunkConcurrency: 1,
-        userSigLifetimeSeconds: 1,
+        userSigLifetimeSeconds: 60,
         fetch: (request) => globalThis.fetch(request),
       }),
     ).not.toThrow();
