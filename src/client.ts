@@ -2,18 +2,20 @@
 // operation of the document, each running validate → (split) → rate limit → attempt, retried.
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths, operations as OperationTypes } from '../generated/openapi.js';
-import { operations, type OperationId } from '../generated/api-facts.js';
+import { operations, rateLimitMargin, type OperationId } from '../generated/api-facts.js';
 import { resolveOptions, type ChatClientOptions } from './options.js';
 import { fixedUserSig, signingUserSig, type UserSigSource } from './user-sig-source.js';
 import { authMiddleware } from './auth-middleware.js';
 import { authQuery } from './auth-query.js';
 import { stringifyJson } from './json.js';
 import { assertValidRequest } from './validate.js';
-import { rateLimiter, type Scheduler } from './rate-limit.js';
+import { createPacer, pacerSettings, type Pacer } from './rate-limit.js';
+import { roundTripMeter, type RoundTripMeter } from './round-trip.js';
+import { pacedSend } from './paced-send.js';
 import { withRetries } from './retry.js';
 import { sendAttempt, type AttemptContext } from './transport.js';
 import { paginate, isPaged, type PagedOperationId } from './paginate.js';
-import { chunkPlan, callInChunks } from './chunk.js';
+import { chunkPlan, callInChunks, chunkConcurrency, type ChunkFailures, type FailedChunk } from './chunk.js';
 
 /** The request body of an operation, as the document describes it. */
 export type RequestOf<Op extends OperationId> = OperationTypes[Op]['requestBody']['content']['application/json'];
@@ -25,10 +27,18 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Extra request headers, e.g. `Prefer: example=failUserSigExpired` to pick a reply of the mock. */
   headers?: HeadersInit;
+  /**
+   * For a split call: 'reject' (default) fails the whole call on the first failed chunk; 'collect' resolves with the
+   * chunks that succeeded merged, and lists the failed ones (items and error) in `failedChunks`.
+   */
+  chunkFailures?: ChunkFailures;
 }
 
+/** What a split call run with `chunkFailures: 'collect'` adds to the merged reply. */
+export type CollectedFailures = { failedChunks?: FailedChunk[] };
+
 export type OperationMethods = {
-  [Op in OperationId]: (body: RequestOf<Op>, options?: CallOptions) => Promise<ReplyOf<Op>>;
+  [Op in OperationId]: (body: RequestOf<Op>, options?: CallOptions) => Promise<ReplyOf<Op> & CollectedFailures>;
 };
 
 export interface ChatClient extends OperationMethods {
@@ -62,19 +72,29 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
     secrets: () => userSig.secrets(),
   };
 
-  const schedulers = new Map<OperationId, Scheduler>();
-  const schedulerOf = (operation: OperationId): Scheduler => {
-    let scheduler = schedulers.get(operation);
-    if (!scheduler) schedulers.set(operation, (scheduler = rateLimiter(options.rateLimit(operation))));
-    return scheduler;
+  /** Per operation: its pacer (null without a rate limit) and its measured round trip, shared by every call. */
+  interface Flow {
+    pacer: Pacer | null;
+    roundTrip: RoundTripMeter;
+  }
+  const flows = new Map<OperationId, Flow>();
+  const flowOf = (operation: OperationId): Flow => {
+    let flow = flows.get(operation);
+    if (!flow) {
+      const limit = options.rateLimit(operation);
+      flow = { pacer: limit === null ? null : createPacer(pacerSettings(limit, rateLimitMargin)), roundTrip: roundTripMeter() };
+      flows.set(operation, flow);
+    }
+    return flow;
   };
 
-  /** One logical call (no splitting): every attempt takes its own rate-limit turn, signature and random. */
+  /** One logical call (no splitting): every send takes its own turn of the operation's pacer, signature and random. */
   const callOnce = (operation: OperationId, body: unknown, { signal, headers }: CallOptions): Promise<Record<string, unknown>> => {
     const { path } = operations[operation];
     const json = stringifyJson(body);
-    const schedule = schedulerOf(operation);
-    return withRetries(operation, () => schedule(() => sendAttempt(attemptContext, operation, path, json, signal, headers), signal), options.retry, {
+    const { pacer, roundTrip } = flowOf(operation);
+    const send = (): Promise<Record<string, unknown>> => sendAttempt(attemptContext, operation, path, json, signal, headers);
+    return withRetries(operation, () => pacedSend(send, { pacer, roundTrip, signal }), options.retry, {
       renewUserSig: () => userSig.renew(),
       signal,
     });
@@ -88,7 +108,13 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
     const plan = chunkPlans.get(operation) ?? null;
     const items = plan ? (body as Record<string, unknown>)[plan.field] : undefined;
     if (plan && Array.isArray(items) && items.length > plan.size) {
-      return callInChunks(operation, plan, body as Record<string, unknown>, options.chunkConcurrency, callOptions.signal, (chunk, chunkSignal) =>
+      const flow = flowOf(operation);
+      const run = {
+        signal: callOptions.signal,
+        concurrency: () => chunkConcurrency(flow.pacer?.rate ?? null, flow.roundTrip.ms, options.chunkConcurrency),
+        failures: callOptions.chunkFailures ?? 'reject',
+      };
+      return callInChunks(operation, plan, body as Record<string, unknown>, run, (chunk, chunkSignal) =>
         callOnce(operation, chunk, { ...callOptions, signal: chunkSignal }),
       );
     }

@@ -30,7 +30,7 @@ interface CommonOptions {
   rateLimit?: number | false;
   /** Friends per getSpecifiedFriends call when a longer To_Account list is split (default from the document, 100). */
   chunkSize?: number;
-  /** How many of those split calls run at once (default 4). */
+  /** The most split calls in flight at once (default 64); below it the number follows rate × measured round trip. */
   chunkConcurrency?: number;
   /** Lifetime of the usersigs the client signs, in seconds (default 86400). */
   userSigLifetimeSeconds?: number;
@@ -146,7 +146,7 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
     retry: resolveRetry(options['retry']),
     rateLimit: resolveRateLimit(options['rateLimit']),
     chunkSize: positiveInteger('chunkSize', options['chunkSize'], chunking.size),
-    chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 4),
+    chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 64),
     userSigLifetimeSeconds: positiveInteger('userSigLifetimeSeconds', options['userSigLifetimeSeconds'], 86_400),
     fetch: fetchOption as ResolvedOptions['fetch'],
   };
