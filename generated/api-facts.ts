@@ -18,6 +18,7 @@ export const operations = {
     "path": "/v4/sns/group_get",
     "method": "post",
     "requestsPerSecond": 200,
+    "idempotent": true,
     "pagination": null,
     "chunking": null
   },
@@ -25,6 +26,7 @@ export const operations = {
     "path": "/v4/sns/friend_get_list",
     "method": "post",
     "requestsPerSecond": 200,
+    "idempotent": true,
     "pagination": null,
     "chunking": {
       "field": "To_Account",
@@ -39,6 +41,7 @@ export const operations = {
     "path": "/v4/group_open_http_svc/get_appid_group_list",
     "method": "post",
     "requestsPerSecond": 1,
+    "idempotent": true,
     "pagination": {
       "cursor": {
         "request": "Next",
@@ -56,6 +59,7 @@ export const operations = {
     "path": "/v4/recentcontact/get_contact_group",
     "method": "post",
     "requestsPerSecond": 200,
+    "idempotent": true,
     "pagination": {
       "cursor": {
         "request": "StartIndex",
@@ -320,7 +324,7 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "60004": {
-    "description": "Error in the request URL or body. Check the URL and the JSON fields.",
+    "description": "Error in the request URL or body, or an account or signature error. Check the URL, the JSON fields, the `identifier` and its UserSig.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
@@ -328,7 +332,7 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "60005": {
-    "description": "Error in the request URL or body. Check the account fields (identifier, UserIDs).",
+    "description": "Error in the request URL or body, or an account or signature error. Check the account fields (`identifier`, UserIDs) and the UserSig.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
@@ -385,6 +389,14 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
   },
   "60012": {
     "description": "The REST call needs the SDKAppID. Check the `sdkappid` parameter.",
+    "retryable": false,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
+    "operations": null
+  },
+  "60013": {
+    "description": "The server failed to parse a reply as JSON (an internal fault). Check the request body is valid JSON; if it persists, contact the vendor's support.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
@@ -521,6 +533,22 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
   },
   "70020": {
     "description": "The SDKAppID was not found. Check it in the console.",
+    "retryable": false,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
+    "operations": null
+  },
+  "70050": {
+    "description": "UserSig verification failed too many times, so checks for this account are paused. Fix the UserSig (secret key, identifier, SDKAppID), then retry after one minute.",
+    "retryable": true,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": 60000,
+    "operations": null
+  },
+  "70051": {
+    "description": "The account has been blocklisted. Check the account's status with the vendor; retrying does not help.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,

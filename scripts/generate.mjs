@@ -106,6 +106,7 @@ function generateFacts(document) {
       path,
       method,
       requestsPerSecond: operation['x-rate-limit']?.requestsPerSecond ?? null,
+      idempotent: operation['x-idempotent'] === true,
       pagination: operation['x-pagination'] ?? null,
       chunking: chunk,
     };
@@ -116,6 +117,8 @@ function generateFacts(document) {
       description: c.description,
       retryable: c.retryable,
       resign: c.resign === true,
+      rateLimit: c.rateLimit === true,
+      minRetryWaitMs: c.minRetryWaitMs ?? null,
       operations: c.operations ?? null,
     };
   }
@@ -126,8 +129,9 @@ function generateFacts(document) {
     'export type Region = keyof typeof regions;\n\n' +
     `export const defaultRegion: Region = ${JSON.stringify(defaultRegion)};\n\n` +
     `export const operations = ${literal(operations)} as const;\n\n` +
+    `export const rateLimitMargin: number = ${JSON.stringify(document['x-rate-limit-margin'] ?? 1)};\n\n` +
     'export type OperationId = keyof typeof operations;\n\n' +
-    'export interface ErrorCodeFacts { description: string; retryable: boolean; resign: boolean; operations: readonly OperationId[] | null }\n\n' +
+    'export interface ErrorCodeFacts { description: string; retryable: boolean; resign: boolean; rateLimit: boolean; minRetryWaitMs: number | null; operations: readonly OperationId[] | null }\n\n' +
     `export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = ${literal(errorCodes)};\n`
   );
 }
