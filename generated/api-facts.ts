@@ -40,7 +40,7 @@ export const operations = {
   "getAppGroups": {
     "path": "/v4/group_open_http_svc/get_appid_group_list",
     "method": "post",
-    "requestsPerSecond": null,
+    "requestsPerSecond": 1,
     "idempotent": true,
     "pagination": {
       "cursor": {
@@ -76,6 +76,8 @@ export const operations = {
     "chunking": null
   }
 } as const;
+
+export const rateLimitMargin: number = 0.9;
 
 export type OperationId = keyof typeof operations;
 
@@ -331,7 +333,7 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "60004": {
-    "description": "Error in the request URL or body. Check the URL and the JSON fields.",
+    "description": "Error in the request URL or body, or an account or signature error. Check the URL, the JSON fields, the `identifier` and its UserSig.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
@@ -339,7 +341,7 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "60005": {
-    "description": "Error in the request URL or body. Check the account fields (identifier, UserIDs).",
+    "description": "Error in the request URL or body, or an account or signature error. Check the account fields (`identifier`, UserIDs) and the UserSig.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
@@ -396,6 +398,14 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
   },
   "60012": {
     "description": "The REST call needs the SDKAppID. Check the `sdkappid` parameter.",
+    "retryable": false,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
+    "operations": null
+  },
+  "60013": {
+    "description": "The server failed to parse a reply as JSON (an internal fault). Check the request body is valid JSON; if it persists, contact the vendor's support.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
@@ -538,6 +548,22 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "minRetryWaitMs": null,
     "operations": null
   },
+  "70050": {
+    "description": "UserSig verification failed too many times, so checks for this account are paused. Fix the UserSig (secret key, identifier, SDKAppID), then retry after one minute.",
+    "retryable": true,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": 60000,
+    "operations": null
+  },
+  "70051": {
+    "description": "The account has been blocklisted. Check the account's status with the vendor; retrying does not help.",
+    "retryable": false,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
+    "operations": null
+  },
   "70052": {
     "description": "The UserSig has been invalidated. Sign a new one.",
     "retryable": false,
@@ -605,4 +631,4 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
 };
 
 /** Every ErrorCode the document lists, for editor completion of `ChatApiError.code`. */
-export type DocumentedErrorCode = 10002 | 10004 | 10007 | 10018 | 30001 | 30003 | 30004 | 30006 | 30007 | 50001 | 50002 | 50003 | 50004 | 50005 | 51006 | 51007 | 51008 | 51009 | 51010 | 51011 | 51012 | 51013 | 60002 | 60003 | 60004 | 60005 | 60006 | 60007 | 60008 | 60009 | 60010 | 60011 | 60012 | 60014 | 60015 | 60016 | 60017 | 60018 | 60019 | 60020 | 60021 | 70001 | 70002 | 70003 | 70005 | 70009 | 70013 | 70014 | 70016 | 70020 | 70052 | 70107 | 70169 | 70202 | 70398 | 70402 | 70403 | 70500;
+export type DocumentedErrorCode = 10002 | 10004 | 10007 | 10018 | 30001 | 30003 | 30004 | 30006 | 30007 | 50001 | 50002 | 50003 | 50004 | 50005 | 51006 | 51007 | 51008 | 51009 | 51010 | 51011 | 51012 | 51013 | 60002 | 60003 | 60004 | 60005 | 60006 | 60007 | 60008 | 60009 | 60010 | 60011 | 60012 | 60013 | 60014 | 60015 | 60016 | 60017 | 60018 | 60019 | 60020 | 60021 | 70001 | 70002 | 70003 | 70005 | 70009 | 70013 | 70014 | 70016 | 70020 | 70050 | 70051 | 70052 | 70107 | 70169 | 70202 | 70398 | 70402 | 70403 | 70500;

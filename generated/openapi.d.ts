@@ -101,7 +101,7 @@ export interface paths {
          *     A reply larger than 1 MB fails with 10018; lower `Limit` then.
          *
          *
-         *     **Rate limit:** not stated by the vendor.
+         *     **Rate limit:** 1 calls per second.
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *

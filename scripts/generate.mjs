@@ -132,6 +132,7 @@ function generateFacts(document) {
     'export type Region = keyof typeof regions;\n\n' +
     `export const defaultRegion: Region = ${JSON.stringify(defaultRegion)};\n\n` +
     `export const operations = ${literal(operations)} as const;\n\n` +
+    `export const rateLimitMargin: number = ${JSON.stringify(document['x-rate-limit-margin'] ?? 1)};\n\n` +
     'export type OperationId = keyof typeof operations;\n\n' +
     'export interface ErrorCodeFacts {\n' +
     '  description: string;\n  retryable: boolean;\n  resign: boolean;\n  rateLimit: boolean;\n' +
@@ -159,11 +160,11 @@ function methodDoc(document, path, method, operation) {
 function generateMethods(document) {
   const methods = listOperations(document).map(({ path, method, operation }) => {
     const id = operation.operationId;
-    return `${methodDoc(document, path, method, operation)}\n  ${id}(...args: MethodArgs<'${id}'>): Promise<SuccessOf<'${id}'>>;`;
+    return `${methodDoc(document, path, method, operation)}\n  ${id}(...args: MethodArgs<'${id}'>): Promise<MethodReply<'${id}'>>;`;
   });
   return (
     HEADER +
-    "import type { MethodArgs, SuccessOf } from '../src/types.js';\n\n" +
+    "import type { MethodArgs, MethodReply } from '../src/types.js';\n\n" +
     '/** One method per operation of the document. */\n' +
     `export interface OperationMethods {\n${methods.join('\n\n')}\n}\n`
   );

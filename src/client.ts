@@ -23,13 +23,14 @@ import { signStage } from './pipeline/sign-stage.js';
 import { turnStage } from './pipeline/turn-stage.js';
 import { attemptStage } from './pipeline/attempt-stage.js';
 import { envelopeStage } from './pipeline/envelope-stage.js';
-import { limiterPacer, type Pacer } from './pipeline/pacer.js';
+import { flows } from './pipeline/flow.js';
+import type { Pacer } from './rate-limit.js';
 import { callerAbortError } from './pipeline/failures.js';
 import { apiFetch } from './pipeline/api-fetch.js';
 import type { CallOptions, RequestOf, SuccessOf } from './types.js';
 
 export type { OperationMethods };
-export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, RetryOptions } from './types.js';
+export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, MethodReply, CollectedFailures, RetryOptions } from './types.js';
 
 type Pagination<Op extends PagedOperationId> = NonNullable<(typeof operations)[Op]['pagination']>;
 type CursorField<Op extends PagedOperationId> = Pagination<Op>['cursor']['request'];
@@ -101,24 +102,18 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   const secretsOf = (attempt: Attempt): readonly string[] =>
     [secretKey, attempt.userSig].filter((secret): secret is string => secret !== undefined);
 
-  // One pacer per operation (or undocumented path) per client.
-  const pacers = new Map<string, Pacer | undefined>();
-  const pacerOf = (call: Call): Pacer | undefined => {
-    if (!pacers.has(call.path)) {
-      const perSecond = options.rateLimit(call.operation);
-      pacers.set(call.path, perSecond === null ? undefined : limiterPacer(perSecond));
-    }
-    return pacers.get(call.path);
-  };
+  // One pacer and round-trip meter per operation (or undocumented path) per client.
+  const flowOf = flows((call) => options.rateLimit(call.operation));
+  const pacerOf = (call: Call): Pacer | undefined => flowOf(call).pacer;
 
   const exchange = compose(
-    [signStage({ baseUrl: options.baseUrl, userSig, query: authQuery(options) }), turnStage(pacerOf)],
+    [signStage({ baseUrl: options.baseUrl, userSig, query: authQuery(options) }), turnStage(flowOf)],
     envelopeStage(secretsOf)(
       attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks: options.hooks, secrets: secretsOf }),
     ),
   );
   const run = compose(
-    [validateStage, splitStage({ chunkSize: options.chunkSize, concurrency: options.chunkConcurrency })],
+    [validateStage, splitStage({ chunkSize: options.chunkSize, maxConcurrency: options.chunkConcurrency, flowOf })],
     retryStage({ pacerOf, renewUserSig: (rejected) => userSig.renew(rejected), hooks: options.hooks })(exchange),
   );
 
@@ -136,6 +131,7 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
       headers,
       timeoutMs: callOptions.timeoutMs === undefined ? options.timeoutMs : positiveInteger('timeoutMs', callOptions.timeoutMs),
       retry: callOptions.retry === undefined ? options.retry : resolveRetry(callOptions.retry, options.retry),
+      chunkFailures: callOptions.chunkFailures ?? 'reject',
     };
     if (signal?.aborted) throw callerAbortError(descriptor, 0);
     return run(descriptor);

@@ -8,10 +8,11 @@ export {
   type PathRequest,
   type PathReply,
 } from './client.js';
-export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, RetryOptions } from './types.js';
+export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, MethodReply, CollectedFailures, RetryOptions } from './types.js';
+export type { FailedChunk, ChunkFailures } from './chunk.js';
 export type { ChatClientOptions } from './options.js';
 export type { ClientHooks, RequestEvent, ReplyEvent, RetryEvent } from './pipeline/hooks.js';
-export type { Pacer } from './pipeline/pacer.js';
+export type { Pacer } from './rate-limit.js';
 export { ChatApiError, TransportCode, type ChunkInfo, type ChatErrorCode } from './errors.js';
 export { genUserSig, verifyUserSig } from './user-sig.js';
 export type { GenUserSigOptions, VerifyUserSigOptions, VerifyUserSigResult, VerifyUserSigFailure } from './user-sig.js';

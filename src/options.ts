@@ -26,7 +26,7 @@ interface CommonOptions {
   rateLimit?: number | false | undefined;
   /** Items per call of every split (x-chunking) operation, instead of each operation's documented size. */
   chunkSize?: number | undefined;
-  /** How many of those split calls run at once (default 4). */
+  /** The most split calls in flight at once (default 64); below it the number follows rate × measured round trip. */
   chunkConcurrency?: number | undefined;
   /** Lifetime of the usersigs the client signs, in seconds (default 86400, at least 60). */
   userSigLifetimeSeconds?: number | undefined;
@@ -208,7 +208,7 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
     retry: resolveRetry(options['retry']),
     rateLimit: resolveRateLimit(options['rateLimit']),
     chunkSize: options['chunkSize'] === undefined ? undefined : positiveInteger('chunkSize', options['chunkSize'], 1),
-    chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 4),
+    chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 64),
     userSigLifetimeSeconds: userSigLifetime(options['userSigLifetimeSeconds']),
     fetch: fetchOption as ResolvedOptions['fetch'],
     headers: resolveHeaders(options['headers'], options['userAgent']),

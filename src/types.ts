@@ -1,6 +1,7 @@
 // The types a caller meets: request and reply bodies per operation, per-call options and a method's arguments.
 import type { operations as OperationTypes } from '../generated/openapi.js';
-import type { OperationId } from '../generated/api-facts.js';
+import type { OperationId, operations } from '../generated/api-facts.js';
+import type { ChunkFailures, FailedChunk } from './chunk.js';
 
 /** The request body of an operation, as the document describes it. */
 export type RequestOf<Op extends OperationId> = OperationTypes[Op]['requestBody']['content']['application/json'];
@@ -33,7 +34,22 @@ export interface CallOptions {
   timeoutMs?: number | undefined;
   /** This call's retry policy (merged over the client's), or false for a single attempt. */
   retry?: RetryOptions | false | undefined;
+  /**
+   * For a split call: 'reject' (default) fails the whole call on the first failed chunk; 'collect' resolves with the
+   * chunks that succeeded merged, and lists the failed ones (items and error) in `failedChunks`.
+   */
+  chunkFailures?: ChunkFailures | undefined;
 }
+
+/** What a split call run with `chunkFailures: 'collect'` adds to the merged reply. */
+export interface CollectedFailures {
+  failedChunks?: FailedChunk[];
+}
+
+/** What an operation's method resolves with: the success reply, and for a split operation any collected failures. */
+export type MethodReply<Op extends OperationId> = (typeof operations)[Op]['chunking'] extends null
+  ? SuccessOf<Op>
+  : SuccessOf<Op> & CollectedFailures;
 
 // An operation whose body fields are all optional can be called without a body.
 /** The arguments of an operation's method. */

@@ -3,6 +3,7 @@
 // turn → attempt with time limit → envelope check. Stages are wrappers: each takes the next handler and returns one.
 import type { OperationId } from '../../generated/api-facts.js';
 import type { RetryPolicy } from '../retry.js';
+import type { ChunkFailures } from '../chunk.js';
 
 export interface Call {
   /** The operationId, or the path for a path the document does not describe (used in messages and hooks). */
@@ -25,6 +26,8 @@ export interface Call {
   readonly headers: HeadersInit | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy | false;
+  /** For a split call: fail on the first failed chunk, or collect failed chunks beside the merged reply. */
+  readonly chunkFailures: ChunkFailures;
 }
 
 export interface Attempt {

@@ -9,7 +9,7 @@ import { ChatApiError, TransportCode, countAttempts, describeErrorCode } from '.
 import { backoffDelay, sleep } from '../retry.js';
 import { callerAbortError } from './failures.js';
 import type { Attempt, Call, Exchange, Handler } from './context.js';
-import type { Pacer } from './pacer.js';
+import type { Pacer } from '../rate-limit.js';
 import type { ClientHooks, RetryEvent } from './hooks.js';
 
 export interface RetryDeps {
