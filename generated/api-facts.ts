@@ -48,7 +48,9 @@ export const operations = {
       "done": {
         "field": "Next",
         "equals": 0
-      }
+      },
+      "items": "GroupIdList",
+      "total": "TotalCount"
     },
     "chunking": null
   },
@@ -65,7 +67,8 @@ export const operations = {
       "done": {
         "field": "CompleteFlag",
         "equals": 1
-      }
+      },
+      "items": "ContactItem"
     },
     "chunking": null
   }

@@ -12,7 +12,7 @@ import { assertValidRequest } from './validate.js';
 import { rateLimiter, type Scheduler } from './rate-limit.js';
 import { withRetries } from './retry.js';
 import { sendAttempt, type AttemptContext } from './transport.js';
-import { paginate, isPaged, type PagedOperationId } from './paginate.js';
+import { paginate, isPaged, type PagedOperationId, type PaginateOptions, type PageWalk, type ItemsFieldOf, type ListItemOf } from './paginate.js';
 import { chunkPlan, callInChunks } from './chunk.js';
 
 /** The request body of an operation, as the document describes it. */
@@ -27,13 +27,16 @@ export interface CallOptions {
   headers?: HeadersInit;
 }
 
+/** One item of a paged operation's list (a group of getAppGroups, a conversation of getConversationGroupMarks). */
+export type ItemOf<Op extends PagedOperationId> = ListItemOf<ReplyOf<Op>, ItemsFieldOf<Op>>;
+
 export type OperationMethods = {
   [Op in OperationId]: (body: RequestOf<Op>, options?: CallOptions) => Promise<ReplyOf<Op>>;
 };
 
 export interface ChatClient extends OperationMethods {
-  /** Pages of a paged operation, fetched one at a time as the loop asks for them. */
-  paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, options?: CallOptions): AsyncIterable<ReplyOf<Op>>;
+  /** Pages of a paged operation (`for await`), its items (`.items()`) and a `summary`; see PaginateOptions. */
+  paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, options?: CallOptions & PaginateOptions): PageWalk<ReplyOf<Op>, ItemOf<Op>>;
   /** The openapi-fetch client with the auth middleware, for `{ data, error, response }` calls (no retries, no checks). */
   readonly api: Client<paths>;
 }
@@ -84,15 +87,16 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   const chunkPlans = new Map(operationIds.map((operation) => [operation, chunkPlan(operation, options.chunkSize)]));
 
   const call = async (operation: OperationId, body: unknown, callOptions: CallOptions = {}): Promise<Record<string, unknown>> => {
-    assertValidRequest(operation, body);
+    // The checked copy is what goes out: int64 fields as bigint, and nothing the caller changes later.
+    const wire = assertValidRequest(operation, body);
     const plan = chunkPlans.get(operation) ?? null;
-    const items = plan ? (body as Record<string, unknown>)[plan.field] : undefined;
+    const items = plan ? wire[plan.field] : undefined;
     if (plan && Array.isArray(items) && items.length > plan.size) {
-      return callInChunks(operation, plan, body as Record<string, unknown>, options.chunkConcurrency, callOptions.signal, (chunk, chunkSignal) =>
+      return callInChunks(operation, plan, wire, options.chunkConcurrency, callOptions.signal, (chunk, chunkSignal) =>
         callOnce(operation, chunk, { ...callOptions, signal: chunkSignal }),
       );
     }
-    return callOnce(operation, body, callOptions);
+    return callOnce(operation, wire, callOptions);
   };
 
   const methods = Object.fromEntries(
@@ -105,9 +109,15 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   return {
     ...methods,
     api,
-    paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, callOptions?: CallOptions) {
+    paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, walkOptions: CallOptions & PaginateOptions = {}) {
       if (!isPaged(operation)) throw new TypeError(`paginate: ${String(operation)} is not a paged operation`);
-      return paginate(operation, body, (page) => call(operation, page, callOptions)) as AsyncIterable<ReplyOf<Op>>;
+      const { readAhead, maxPages, ...callOptions } = walkOptions;
+      return paginate<ReplyOf<Op>, ItemOf<Op>>(
+        operation,
+        body,
+        (page, signal) => call(operation, page, { ...callOptions, signal }) as Promise<ReplyOf<Op>>,
+        { readAhead, maxPages, signal: callOptions.signal },
+      );
     },
   };
 }
