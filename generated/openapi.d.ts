@@ -177,10 +177,8 @@ export interface components {
         /**
          * Int64Cursor
          * Format: int64
-         * @description An unsigned 64-bit integer (cursor or sequence), 0 to 18446744073709551615. Values above 2^53 occur: parse and send
-         *     it without rounding (the generated client reads it as a decimal string and sends a decimal string, a bigint or a
-         *     safe-integer number as a bare JSON number). `x-maximum` is the exact upper bound as text, because a JSON number this
-         *     large loses its last digits in most parsers.
+         * @description An unsigned 64-bit integer (cursor or sequence), 0 to 18446744073709551615. Values above 2^53 occur, which a
+         *     double cannot hold: parse it and send it back without rounding (the TypeScript client gives it as a decimal string).
          */
         Int64Cursor: string;
         /**

@@ -32,11 +32,22 @@ function resolveRef(document, ref) {
 const isWideInt64 = (schema) =>
   schema !== null && typeof schema === 'object' && schema.format === 'int64' && !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
 
+// The YAML/JSON parsers hold 18446744073709551615 (2^64 − 1) and 9223372036854775807 (2^63 − 1) as the doubles 2^64
+// and 2^63; read back, those doubles stand for the bounds they were written as.
+const ROUNDED_BOUNDS = new Map([[2 ** 64, 2n ** 64n - 1n], [2 ** 63, INT64_MAX], [-(2 ** 63), INT64_MIN]]);
+
+function exactBound(value, fallback, name) {
+  if (value === undefined) return fallback;
+  if (Number.isSafeInteger(value)) return BigInt(value);
+  const exact = ROUNDED_BOUNDS.get(value);
+  if (exact === undefined) throw new Error(`generate: the ${name} ${value} of an int64 has lost digits in parsing; it cannot be checked exactly`);
+  return exact;
+}
+
 function int64Range(schema) {
-  const bound = (exact, number, fallback) => (exact !== undefined ? BigInt(exact) : typeof number === 'number' ? BigInt(number) : fallback);
   return {
-    minimum: bound(schema['x-minimum'], schema.minimum, INT64_MIN).toString(),
-    maximum: bound(schema['x-maximum'], undefined, INT64_MAX).toString(),
+    minimum: exactBound(schema.minimum, INT64_MIN, 'minimum').toString(),
+    maximum: exactBound(schema.maximum, INT64_MAX, 'maximum').toString(),
   };
 }
 
@@ -196,7 +207,7 @@ async function generateValidators(document) {
     allErrors: true,
     unicode: false, // `.length` instead of Ajv's runtime ucs2length helper, so the output imports nothing
     formats: { int32: true, int64: true },
-    keywords: ['x-recommended-max-items', 'x-max-utf8-bytes', 'x-maximum'],
+    keywords: ['x-recommended-max-items', 'x-max-utf8-bytes'],
     logger: quietLogger,
   });
   const defs = JSON.parse(JSON.stringify(int64ForValidators(stripAnnotations(document.components.schemas))).replaceAll('#/components/schemas/', '#/$defs/'));
