@@ -52,7 +52,8 @@ export const operations = {
         "field": "Next",
         "equals": 0
       },
-      "items": "GroupIdList"
+      "items": "GroupIdList",
+      "total": "TotalCount"
     },
     "chunking": null
   },

@@ -12,8 +12,7 @@ import { resolveOptions, resolveRetry, type ChatClientOptions } from './options.
 import { fixedUserSig, signingUserSig, type UserSigSource } from './user-sig-source.js';
 import { authQuery } from './auth-query.js';
 import { stringifyJson } from './json.js';
-import { ChatApiError, TransportCode } from './errors.js';
-import { paginate, isPaged, type PagedOperationId } from './paginate.js';
+import { paginate, isPaged, type PagedOperationId, type PaginateOptions, type PageWalk, type ItemsFieldOf, type ListItemOf } from './paginate.js';
 import { followSignals } from './attempt-signal.js';
 import { compose, type Attempt, type Call, type Envelope } from './pipeline/context.js';
 import { validateStage } from './pipeline/validate-stage.js';
@@ -34,15 +33,12 @@ export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, MethodRepl
 
 type Pagination<Op extends PagedOperationId> = NonNullable<(typeof operations)[Op]['pagination']>;
 type CursorField<Op extends PagedOperationId> = Pagination<Op>['cursor']['request'];
-type ItemsField<Op extends PagedOperationId> = Pagination<Op>['items'];
 
 /** A paged operation's body: the cursor is optional, since paginate fills it in (from its start value). */
 export type PageRequestOf<Op extends PagedOperationId> = Omit<RequestOf<Op>, CursorField<Op>> &
   Partial<Pick<RequestOf<Op>, CursorField<Op> & keyof RequestOf<Op>>>;
-/** One item of a paged operation's list (x-pagination.items): a group ID, a conversation… */
-export type PageItemOf<Op extends PagedOperationId> = NonNullable<SuccessOf<Op>[ItemsField<Op> & keyof SuccessOf<Op>]> extends readonly (infer Item)[]
-  ? Item
-  : never;
+/** One item of a paged operation's list (x-pagination.items): a group of getAppGroups, a conversation… */
+export type PageItemOf<Op extends PagedOperationId> = ListItemOf<SuccessOf<Op>, ItemsFieldOf<Op>>;
 
 type PathOf<Op extends OperationId> = (typeof operations)[Op]['path'];
 type OperationAt<P extends string> = {
@@ -54,10 +50,15 @@ export type PathRequest<P extends string> = [OperationAt<P>] extends [never] ? R
 export type PathReply<P extends string> = [OperationAt<P>] extends [never] ? Record<string, unknown> : SuccessOf<OperationAt<P>>;
 
 export interface ChatClient extends OperationMethods {
-  /** Pages of a paged operation, fetched one at a time as the loop asks for them. */
-  paginate<Op extends PagedOperationId>(operation: Op, body: PageRequestOf<Op>, options?: CallOptions): AsyncIterable<SuccessOf<Op>>;
-  /** Every item of a paged operation's list (x-pagination.items), page after page. */
-  paginateItems<Op extends PagedOperationId>(operation: Op, body: PageRequestOf<Op>, options?: CallOptions): AsyncIterable<PageItemOf<Op>>;
+  /**
+   * Walks a paged operation: its pages (`for await`), its items (`.items()`) and a `summary`. The body's cursor is
+   * optional (the walk starts at the document's start value); see PaginateOptions for read-ahead and a page cap.
+   */
+  paginate<Op extends PagedOperationId>(
+    operation: Op,
+    body: PageRequestOf<Op>,
+    options?: CallOptions & PaginateOptions,
+  ): PageWalk<SuccessOf<Op>, PageItemOf<Op>>;
   /**
    * Any TIM REST path (`'v4/im_open_login_svc/account_check'`, with or without the leading slash) through the same
    * pipeline: signing, rate limit, envelope check, retries, redaction. Typed when the document describes the path;
@@ -144,11 +145,6 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
     ]),
   ) as unknown as OperationMethods;
 
-  const pages = (operation: PagedOperationId, body: object, callOptions?: CallOptions): AsyncGenerator<Envelope> => {
-    if (!isPaged(operation)) throw new TypeError(`paginate: ${String(operation)} is not a paged operation`);
-    return paginate(operation, body, (page) => call(operation, operations[operation].path, page, callOptions));
-  };
-
   const runPath = (path: string, body: unknown, callOptions?: CallOptions): Promise<Envelope> => {
     const normalized = normalizePath(path);
     return call(operationByPath.get(normalized), normalized, body, callOptions);
@@ -159,24 +155,16 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   return {
     ...methods,
     api,
-    paginate<Op extends PagedOperationId>(operation: Op, body: PageRequestOf<Op>, callOptions?: CallOptions) {
-      return pages(operation, body, callOptions) as AsyncIterable<SuccessOf<Op>>;
-    },
-    paginateItems<Op extends PagedOperationId>(operation: Op, body: PageRequestOf<Op>, callOptions?: CallOptions) {
-      const field = (operations[operation].pagination as Pagination<Op>).items;
-      const walk = pages(operation, body, callOptions);
-      return (async function* () {
-        for await (const page of walk) {
-          const items = page[field];
-          if (items === undefined) continue;
-          if (!Array.isArray(items)) {
-            throw new ChatApiError(`${operation}: the reply's ${field} is not a list`, {
-              code: TransportCode.invalidReply, info: `${field} is not a list`, operation, retryable: false, attempts: 1,
-            });
-          }
-          yield* items;
-        }
-      })() as AsyncIterable<PageItemOf<Op>>;
+    paginate<Op extends PagedOperationId>(operation: Op, body: PageRequestOf<Op>, walkOptions: CallOptions & PaginateOptions = {}) {
+      if (!isPaged(operation)) throw new TypeError(`paginate: ${String(operation)} is not a paged operation`);
+      const { readAhead, maxPages, ...callOptions } = walkOptions;
+      const { path } = operations[operation];
+      return paginate<SuccessOf<Op>, PageItemOf<Op>>(
+        operation,
+        body,
+        (page, signal) => call(operation, path, page, { ...callOptions, signal }) as Promise<unknown> as Promise<SuccessOf<Op>>,
+        { readAhead, maxPages, signal: callOptions.signal },
+      );
     },
     request<P extends string>(path: P, body: PathRequest<P>, callOptions?: CallOptions) {
       return runPath(path, body, callOptions) as Promise<PathReply<P>>;

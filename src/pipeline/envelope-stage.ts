@@ -2,7 +2,7 @@
 // failure; a non-2xx reply that carries one (a 5xx from the vendor's own front end) keeps its ErrorCode and
 // ErrorInfo. A redirect is an HTTP error: the vendor does not redirect, and following one would carry the usersig
 // away. Text quoted from a reply is scrubbed of the attempt's secrets (a server may echo the request URL).
-import { ChatApiError, TransportCode, describeErrorCode, scrubSecrets } from '../errors.js';
+import { ChatApiError, TransportCode, scrubSecrets } from '../errors.js';
 import { readEnvelope, httpError } from '../envelope.js';
 import { parseJson } from '../json.js';
 import type { Attempt, Exchange, RawReply, Send } from './context.js';
@@ -37,35 +37,24 @@ function parseBody(text: string): unknown {
   }
 }
 
-function withRetryAfter(error: ChatApiError, waitMs: number | undefined, cause: unknown = error.cause): ChatApiError {
+function withRetryAfter(error: ChatApiError, waitMs: number | undefined): ChatApiError {
+  if (waitMs === undefined) return error;
   return new ChatApiError(error.message, {
     code: error.code, info: error.info, display: error.display, operation: error.operation, httpStatus: error.httpStatus,
-    retryable: error.retryable, attempts: error.attempts, cause, retryAfterMs: waitMs,
+    retryable: error.retryable, attempts: error.attempts, cause: error.cause, retryAfterMs: waitMs,
   });
 }
 
 function failedReply(attempt: Attempt, raw: RawReply, secrets: readonly string[]): ChatApiError {
   const { name } = attempt.call;
   const { status } = raw;
-  const waitMs = retryAfterMs(raw.headers);
-  if (status === 0 || (status >= 300 && status < 400)) {
+  if (status >= 300 && status < 400) {
     return new ChatApiError(`${name}: HTTP ${status} redirect from the server, not followed`, {
       code: TransportCode.http, info: `HTTP ${status} redirect (not followed)`, operation: name, httpStatus: status, retryable: false, attempts: 1,
     });
   }
-  const body = parseBody(raw.text);
-  const envelope = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  const code = envelope?.['ErrorCode'];
-  if (typeof code === 'number' && code !== 0) {
-    const text = (value: unknown): string => scrubSecrets(typeof value === 'string' ? value : '', secrets);
-    const info = text(envelope?.['ErrorInfo']);
-    const display = text(envelope?.['ErrorDisplay']);
-    return new ChatApiError(`${name} failed with ErrorCode ${code} (HTTP ${status})${info ? `: ${info}` : ''}`, {
-      code, info, display: display || undefined, operation: name, httpStatus: status, attempts: 1, retryAfterMs: waitMs,
-      retryable: status >= 500 || status === 429 || describeErrorCode(code, name).retryable,
-    });
-  }
-  return withRetryAfter(httpError(name, status, body, () => secrets), waitMs);
+  // A non-2xx reply may still be a TIM envelope (a 5xx from the vendor's front end): httpError keeps its ErrorCode.
+  return withRetryAfter(httpError(name, status, parseBody(raw.text), () => secrets), retryAfterMs(raw.headers));
 }
 
 export function envelopeStage(secrets: (attempt: Attempt) => readonly string[]): (send: Send) => Exchange {
