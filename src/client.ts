@@ -145,7 +145,7 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
     ]),
   ) as unknown as OperationMethods;
 
-  const runPath = (path: string, body: unknown, callOptions?: CallOptions): Promise<Envelope> => {
+  const runPath = async (path: string, body: unknown, callOptions?: CallOptions): Promise<Envelope> => {
     const normalized = normalizePath(path);
     return call(operationByPath.get(normalized), normalized, body, callOptions);
   };
