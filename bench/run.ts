@@ -391,7 +391,7 @@ async function chunking(server: BenchServer): Promise<void> {
   const accounts = setting('BENCH_CHUNK_ACCOUNTS', 10_000, 2_000);
   const rounds = setting('BENCH_CHUNK_ROUNDS', 7, 3);
   const toAccount = Array.from({ length: accounts }, (_, i) => `user_${i}`);
-  const body = { From_Account: IDENTIFIER, To_Account: toAccount, TagList: ['Tag_SNS_IM_Remark'] };
+  const body = { From_Account: IDENTIFIER, To_Account: toAccount, TagList: ['Tag_SNS_IM_Remark' as const] };
   // rateLimit: false in both: 100 calls per round against a 200/s limit would throttle the later rounds.
   const parallel = makeClient(mainClient, server.baseUrl, { rateLimit: false });
   const sequential = makeClient(mainClient, server.baseUrl, { rateLimit: false, chunkConcurrency: 1 });

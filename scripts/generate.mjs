@@ -171,12 +171,30 @@ function int64ForValidators(value) {
   return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, int64ForValidators(child)]));
 }
 
+// A string whose values are open-ended but mostly well known (x-known-values, x-open-prefixes): the type lists the known
+// values, which editors complete, and accepts any value with one of the open prefixes (Tag_Profile_Custom_…).
+function knownValuesType(schema) {
+  const known = schema?.['x-known-values'];
+  if (!Array.isArray(known)) return undefined;
+  const literal = (text) => ts.factory.createLiteralTypeNode(ts.factory.createStringLiteral(text));
+  // `& {}` keeps the prefix types from absorbing the known literals, which editors would then no longer complete.
+  const prefixed = (prefix) =>
+    ts.factory.createIntersectionTypeNode([
+      ts.factory.createTemplateLiteralType(ts.factory.createTemplateHead(prefix), [
+        ts.factory.createTemplateLiteralTypeSpan(ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), ts.factory.createTemplateTail('')),
+      ]),
+      ts.factory.createTypeLiteralNode([]),
+    ]);
+  return ts.factory.createUnionTypeNode([...known.map(literal), ...(schema['x-open-prefixes'] ?? []).map(prefixed)]);
+}
+
 async function generateTypes(document) {
+  const int64 = int64Transform(document);
   const ast = await openapiTS(structuredClone(document), {
     // A `default` is what the server assumes when a field is absent, so the field stays optional for the caller
     // (openapi-typescript would otherwise make defaulted component properties required).
     defaultNonNullable: false,
-    transform: int64Transform(document),
+    transform: (schema, options) => knownValuesType(schema) ?? int64(schema, options),
   });
   return COMMENT_HEADER + HEADER + astToString(ast);
 }
@@ -207,7 +225,7 @@ async function generateValidators(document) {
     allErrors: true,
     unicode: false, // `.length` instead of Ajv's runtime ucs2length helper, so the output imports nothing
     formats: { int32: true, int64: true },
-    keywords: ['x-recommended-max-items', 'x-max-utf8-bytes'],
+    keywords: ['x-recommended-max-items', 'x-max-utf8-bytes', 'x-known-values', 'x-open-prefixes'],
     logger: quietLogger,
   });
   const defs = JSON.parse(JSON.stringify(int64ForValidators(stripAnnotations(document.components.schemas))).replaceAll('#/components/schemas/', '#/$defs/'));

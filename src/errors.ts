@@ -193,7 +193,7 @@ export function redactError(error: unknown, secrets: readonly string[], depth = 
   const cause = depth < 5 && error.cause !== undefined ? redactError(error.cause, secrets, depth + 1) : undefined;
   const copy = new Error(scrub(error.message), cause === undefined ? undefined : { cause });
   copy.name = error.name;
-  copy.stack = error.stack === undefined ? undefined : scrub(error.stack);
+  if (error.stack !== undefined) copy.stack = scrub(error.stack);
   for (const [key, value] of Object.entries(error)) {
     if (key === 'cause') continue;
     if (typeof value === 'string') Object.assign(copy, { [key]: scrub(value) });
