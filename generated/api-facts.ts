@@ -51,7 +51,9 @@ export const operations = {
       "done": {
         "field": "Next",
         "equals": 0
-      }
+      },
+      "items": "GroupIdList",
+      "total": "TotalCount"
     },
     "chunking": null
   },
@@ -69,7 +71,8 @@ export const operations = {
       "done": {
         "field": "CompleteFlag",
         "equals": 1
-      }
+      },
+      "items": "ContactItem"
     },
     "chunking": null
   }
@@ -79,7 +82,14 @@ export const rateLimitMargin: number = 0.9;
 
 export type OperationId = keyof typeof operations;
 
-export interface ErrorCodeFacts { description: string; retryable: boolean; resign: boolean; rateLimit: boolean; minRetryWaitMs: number | null; operations: readonly OperationId[] | null }
+export interface ErrorCodeFacts {
+  description: string;
+  retryable: boolean;
+  resign: boolean;
+  rateLimit: boolean;
+  minRetryWaitMs: number | null;
+  operations: readonly OperationId[] | null;
+}
 
 export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
   "10002": {
@@ -620,3 +630,6 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   }
 };
+
+/** Every ErrorCode the document lists, for editor completion of `ChatApiError.code`. */
+export type DocumentedErrorCode = 10002 | 10004 | 10007 | 10018 | 30001 | 30003 | 30004 | 30006 | 30007 | 50001 | 50002 | 50003 | 50004 | 50005 | 51006 | 51007 | 51008 | 51009 | 51010 | 51011 | 51012 | 51013 | 60002 | 60003 | 60004 | 60005 | 60006 | 60007 | 60008 | 60009 | 60010 | 60011 | 60012 | 60013 | 60014 | 60015 | 60016 | 60017 | 60018 | 60019 | 60020 | 60021 | 70001 | 70002 | 70003 | 70005 | 70009 | 70013 | 70014 | 70016 | 70020 | 70050 | 70051 | 70052 | 70107 | 70169 | 70202 | 70398 | 70402 | 70403 | 70500;

@@ -17,8 +17,8 @@ afterEach(() => {
 const advance = (ms: number): Promise<unknown> => vi.advanceTimersByTimeAsync(ms);
 const documented = operations.getSpecifiedFriends.requestsPerSecond;
 const accountsNamed = (count: number): string[] => Array.from({ length: count }, (_, i) => `user${i}`);
-const friendsOf = (accounts: string[]): { From_Account: string; To_Account: string[]; TagList: string[] } => ({
-  From_Account: 'alice', To_Account: accounts, TagList: ['Tag_SNS_IM_Remark'],
+const friendsOf = (accounts: string[]) => ({
+  From_Account: 'alice', To_Account: accounts, TagList: ['Tag_SNS_IM_Remark' as const],
 });
 
 /** Settles every promise, counting how many have settled so far. */
@@ -107,7 +107,7 @@ describe('rate-limit answers', () => {
   it('are sent again after the window, without using up the ordinary attempts, and lower the rate for every call of the operation', async () => {
     let refusals = 3;
     const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 5, fail: () => (refusals-- > 0 ? 60007 : undefined) });
-    const client = vendorClient(vendor, { retry: false });
+    const client = vendorClient(vendor, { retry: { attempts: 1 } });
     const call = track([client.getFriendLists({ From_Account: 'a' })]);
     await runUntil(() => call.settled() === 1, advance, 60_000, 50);
     const [outcome] = await call.outcomes;
@@ -118,7 +118,7 @@ describe('rate-limit answers', () => {
 
   it('a bounded budget: a call that is refused for ever fails with the rate-limit code', async () => {
     const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 5, fail: () => 60007 });
-    const client = vendorClient(vendor, { retry: false });
+    const client = vendorClient(vendor, { retry: { attempts: 1 } });
     const call = client.getFriendLists({ From_Account: 'a' });
     const settled = track([call]);
     await runUntil(() => settled.settled() === 1, advance, 120_000, 500);

@@ -96,7 +96,7 @@ describe('rate limit', () => {
     controller.abort();
     await advance(0);
     expect(settled).toBe(true);
-    await expect(queued).rejects.toMatchObject({ code: TransportCode.aborted, operation: 'getFriendLists' });
+    await expect(queued).rejects.toMatchObject({ code: TransportCode.aborted, operation: 'getFriendLists', attempts: 0 }); // attempts counts requests sent
 
     // The abandoned turn sends nothing when it comes, and later calls still go through.
     await advance(5000);
