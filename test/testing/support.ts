@@ -58,3 +58,48 @@ export async function post(
 
 /** A fetch that sends to a real server (the loopback fake). */
 export const networkFetch = (request: Request): Promise<Response> => fetch(request);
+
+import { operations as operationFacts } from '../../generated/api-facts.js';
+import { errorCodesOf, operationByPath, validatorFor, describeErrors } from '../support/spec-document.js';
+import type { FakeVendor } from '../../src/testing/index.js';
+
+export interface CheckedFetch {
+  /** The fake's fetch, checking every reply against the document on the way back. */
+  fetch: (request: Request) => Promise<Response>;
+  /** One line per reply that broke the document (schema, or an ErrorCode the operation cannot return). */
+  violations: string[];
+  /** Replies checked so far. */
+  checked: number;
+}
+
+const byPath = new Map<string, string>(Object.entries(operationFacts).map(([operationId, facts]) => [facts.path, operationId]));
+
+/** Checks one reply body (HTTP 200) of the operation at `path` against the document; returns what is wrong. */
+export function documentViolations(path: string, text: string): string[] {
+  const operationId = byPath.get(path);
+  if (!operationId) return [`${path} is not an operation of the document`];
+  const body = JSON.parse(text) as Record<string, unknown>;
+  const validate = validatorFor(operationByPath(path).responseSchemaRef);
+  const problems: string[] = [];
+  if (!validate(body)) problems.push(`${operationId}: ${describeErrors(validate)} in ${text.slice(0, 200)}`);
+  const code = body['ErrorCode'];
+  if (typeof code === 'number' && code !== 0 && !errorCodesOf(operationId).has(code)) problems.push(`${operationId}: ErrorCode ${code} is not one the document lists for it`);
+  return problems;
+}
+
+export function documentCheckedFetch(fake: FakeVendor): CheckedFetch {
+  const checked: CheckedFetch = {
+    violations: [],
+    checked: 0,
+    fetch: async (request) => {
+      const response = await fake.fetch(request);
+      if (response.status === 200) {
+        const text = await response.clone().text();
+        checked.checked += 1;
+        checked.violations.push(...documentViolations(new URL(request.url).pathname, text));
+      }
+      return response;
+    },
+  };
+  return checked;
+}
