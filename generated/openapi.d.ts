@@ -101,7 +101,7 @@ export interface paths {
          *     A reply larger than 1 MB fails with 10018; lower `Limit` then.
          *
          *
-         *     **Rate limit:** not stated by the vendor.
+         *     **Rate limit:** 1 calls per second.
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
@@ -262,7 +262,7 @@ export interface components {
          * @example Tag_SNS_IM_Remark
          * @example Tag_Profile_Custom_Test
          */
-        ProfileTag: string;
+        ProfileTag: "Tag_Profile_IM_Nick" | "Tag_Profile_IM_Gender" | "Tag_Profile_IM_BirthDay" | "Tag_Profile_IM_Location" | "Tag_Profile_IM_SelfSignature" | "Tag_Profile_IM_AllowType" | "Tag_Profile_IM_Language" | "Tag_Profile_IM_Image" | "Tag_Profile_IM_MsgSettings" | "Tag_Profile_IM_AdminForbidType" | "Tag_Profile_IM_Level" | "Tag_Profile_IM_Role" | "Tag_SNS_IM_Group" | "Tag_SNS_IM_Remark" | "Tag_SNS_IM_AddSource" | "Tag_SNS_IM_AddWording" | "Tag_SNS_IM_AddTime" | (`Tag_Profile_IM_${string}` & {}) | (`Tag_Profile_Custom_${string}` & {}) | (`Tag_SNS_IM_${string}` & {}) | (`Tag_SNS_Custom_${string}` & {});
         /**
          * FriendGetListRequest
          * @description Request body of `v4/sns/friend_get_list` (pull specified friends).

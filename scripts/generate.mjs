@@ -171,12 +171,30 @@ function int64ForValidators(value) {
   return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, int64ForValidators(child)]));
 }
 
+// A string whose values are open-ended but mostly well known (x-known-values, x-open-prefixes): the type lists the known
+// values, which editors complete, and accepts any value with one of the open prefixes (Tag_Profile_Custom_…).
+function knownValuesType(schema) {
+  const known = schema?.['x-known-values'];
+  if (!Array.isArray(known)) return undefined;
+  const literal = (text) => ts.factory.createLiteralTypeNode(ts.factory.createStringLiteral(text));
+  // `& {}` keeps the prefix types from absorbing the known literals, which editors would then no longer complete.
+  const prefixed = (prefix) =>
+    ts.factory.createIntersectionTypeNode([
+      ts.factory.createTemplateLiteralType(ts.factory.createTemplateHead(prefix), [
+        ts.factory.createTemplateLiteralTypeSpan(ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), ts.factory.createTemplateTail('')),
+      ]),
+      ts.factory.createTypeLiteralNode([]),
+    ]);
+  return ts.factory.createUnionTypeNode([...known.map(literal), ...(schema['x-open-prefixes'] ?? []).map(prefixed)]);
+}
+
 async function generateTypes(document) {
+  const int64 = int64Transform(document);
   const ast = await openapiTS(structuredClone(document), {
     // A `default` is what the server assumes when a field is absent, so the field stays optional for the caller
     // (openapi-typescript would otherwise make defaulted component properties required).
     defaultNonNullable: false,
-    transform: int64Transform(document),
+    transform: (schema, options) => knownValuesType(schema) ?? int64(schema, options),
   });
   return COMMENT_HEADER + HEADER + astToString(ast);
 }
@@ -207,7 +225,7 @@ async function generateValidators(document) {
     allErrors: true,
     unicode: false, // `.length` instead of Ajv's runtime ucs2length helper, so the output imports nothing
     formats: { int32: true, int64: true },
-    keywords: ['x-recommended-max-items', 'x-max-utf8-bytes'],
+    keywords: ['x-recommended-max-items', 'x-max-utf8-bytes', 'x-known-values', 'x-open-prefixes'],
     logger: quietLogger,
   });
   const defs = JSON.parse(JSON.stringify(int64ForValidators(stripAnnotations(document.components.schemas))).replaceAll('#/components/schemas/', '#/$defs/'));
@@ -233,25 +251,29 @@ async function generateValidators(document) {
   );
 }
 
+function chunkingOf(document, operation) {
+  const chunking = operation['x-chunking'];
+  if (!chunking) return null;
+  const refName = requestSchemaRef(operation).split('/').pop();
+  const field = document.components.schemas[refName].properties[chunking.field];
+  // The operation states its chunk size; the field's recommended maximum is the fallback of older documents.
+  return { field: chunking.field, size: chunking.size ?? field['x-recommended-max-items'], merge: chunking.merge };
+}
+
 function generateFacts(document) {
   const hostVariable = document.servers[0].variables.host;
   const regions = hostVariable['x-regions'];
   const defaultRegion = Object.keys(regions).find((name) => regions[name] === hostVariable.default);
   const operations = {};
   for (const { path, method, operation } of listOperations(document)) {
-    const chunking = operation['x-chunking'];
-    let chunk = null;
-    if (chunking) {
-      const refName = requestSchemaRef(operation).split('/').pop();
-      const field = document.components.schemas[refName].properties[chunking.field];
-      chunk = { field: chunking.field, size: field['x-recommended-max-items'], merge: chunking.merge };
-    }
     operations[operation.operationId] = {
       path,
       method,
       requestsPerSecond: operation['x-rate-limit']?.requestsPerSecond ?? null,
+      // A call that may have executed is sent again only when the document says that is harmless.
+      idempotent: operation['x-idempotent'] === true,
       pagination: operation['x-pagination'] ?? null,
-      chunking: chunk,
+      chunking: chunkingOf(document, operation),
     };
   }
   const errorCodes = {};
@@ -260,6 +282,8 @@ function generateFacts(document) {
       description: c.description,
       retryable: c.retryable,
       resign: c.resign === true,
+      rateLimit: c.rateLimit === true,
+      minRetryWaitMs: c.minRetryWaitMs ?? null,
       operations: c.operations ?? null,
     };
   }
@@ -270,9 +294,41 @@ function generateFacts(document) {
     'export type Region = keyof typeof regions;\n\n' +
     `export const defaultRegion: Region = ${JSON.stringify(defaultRegion)};\n\n` +
     `export const operations = ${literal(operations)} as const;\n\n` +
+    `export const rateLimitMargin: number = ${JSON.stringify(document['x-rate-limit-margin'] ?? 1)};\n\n` +
     'export type OperationId = keyof typeof operations;\n\n' +
-    'export interface ErrorCodeFacts { description: string; retryable: boolean; resign: boolean; operations: readonly OperationId[] | null }\n\n' +
-    `export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = ${literal(errorCodes)};\n`
+    'export interface ErrorCodeFacts {\n' +
+    '  description: string;\n  retryable: boolean;\n  resign: boolean;\n  rateLimit: boolean;\n' +
+    '  minRetryWaitMs: number | null;\n  operations: readonly OperationId[] | null;\n}\n\n' +
+    `export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = ${literal(errorCodes)};\n\n` +
+    '/** Every ErrorCode the document lists, for editor completion of `ChatApiError.code`. */\n' +
+    `export type DocumentedErrorCode = ${document['x-error-codes'].map((c) => c.code).join(' | ')};\n`
+  );
+}
+
+// The comment an editor shows when hovering a method: summary, vendor path, rate limit, paging, docs link.
+function methodDoc(document, path, method, operation) {
+  const lines = [`${operation.summary} — \`${method.toUpperCase()} ${path}\``, ''];
+  const first = (operation.description ?? '').trim().split(/\n\s*\n/)[0];
+  if (first) lines.push(...first.split('\n'), '');
+  const rate = operation['x-rate-limit']?.requestsPerSecond;
+  lines.push(`Rate limit: ${rate ? `${rate} calls per second` : 'none documented'}.`);
+  if (operation['x-pagination']) lines.push(`Paged: walk every page with \`paginate('${operation.operationId}', body)\`.`);
+  if (operation['x-chunking']) lines.push(`A long \`${operation['x-chunking'].field}\` is split into calls of at most ${chunkingOf(document, operation).size}.`);
+  const docs = operation.externalDocs?.url ?? document.externalDocs?.url;
+  if (docs) lines.push(`@see ${docs}`);
+  return ['  /**', ...lines.map((line) => (line ? `   * ${line.replaceAll('*/', '*\\/')}` : '   *')), '   */'].join('\n');
+}
+
+function generateMethods(document) {
+  const methods = listOperations(document).map(({ path, method, operation }) => {
+    const id = operation.operationId;
+    return `${methodDoc(document, path, method, operation)}\n  ${id}(...args: MethodArgs<'${id}'>): Promise<MethodReply<'${id}'>>;`;
+  });
+  return (
+    HEADER +
+    "import type { MethodArgs, MethodReply } from '../src/types.js';\n\n" +
+    '/** One method per operation of the document. */\n' +
+    `export interface OperationMethods {\n${methods.join('\n\n')}\n}\n`
   );
 }
 
@@ -285,6 +341,7 @@ const files = {
   [out('openapi.d.ts')]: await generateTypes(document),
   [out('validators.ts')]: await generateValidators(document),
   [out('api-facts.ts')]: generateFacts(document),
+  [out('methods.ts')]: generateMethods(document),
   [out('wire-fields.ts')]: generateWireFields(document),
 };
 

@@ -89,7 +89,7 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
   const known = secrets();
   const info = scrubSecrets(text(envelope.ErrorInfo), known);
   const display = scrubSecrets(text(envelope.ErrorDisplay), known);
-  const facts = describeErrorCode(code);
+  const facts = describeErrorCode(code, operation);
   throw new ChatApiError(`${operation} failed with ErrorCode ${code}${info ? `: ${info}` : ''}`, {
     ...base,
     code,
@@ -113,7 +113,7 @@ export function httpError(operation: string, status: number, body: unknown, secr
     const code = envelope.ErrorCode;
     const info = text(envelope.ErrorInfo);
     const display = text(envelope.ErrorDisplay);
-    const facts = describeErrorCode(code);
+    const facts = describeErrorCode(code, operation);
     const documented = facts.description !== undefined;
     return new ChatApiError(`${operation}: HTTP ${status} with ErrorCode ${code}${info ? `: ${info}` : ''}`, {
       code,

@@ -44,9 +44,9 @@ export function isPaged(operation: OperationId): operation is PagedOperationId {
 
 export interface PaginateOptions {
   /** Pages fetched ahead of the loop while it works (default 1; 0 fetches each page only when the loop asks). */
-  readAhead?: number;
+  readAhead?: number | undefined;
   /** Reject (INVALID_REPLY) when the walk needs more pages than this (default: no cap). */
-  maxPages?: number;
+  maxPages?: number | undefined;
   /** Aborts the walk, including a page being read ahead. */
   signal?: AbortSignal | undefined;
 }
