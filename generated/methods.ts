@@ -32,7 +32,7 @@ export interface OperationMethods {
    * Lists the IDs of the app's groups, of every type or of one `GroupType`
    * (`v4/group_open_http_svc/get_appid_group_list`), a page at a time.
    *
-   * Rate limit: 1 calls per second.
+   * Rate limit: 1 call per second.
    * Paged: walk every page with `paginate('getAppGroups', body)`.
    * @see https://www.tencentcloud.com/document/product/1047/34620
    */

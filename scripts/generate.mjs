@@ -311,7 +311,7 @@ function methodDoc(document, path, method, operation) {
   const first = (operation.description ?? '').trim().split(/\n\s*\n/)[0];
   if (first) lines.push(...first.split('\n'), '');
   const rate = operation['x-rate-limit']?.requestsPerSecond;
-  lines.push(`Rate limit: ${rate ? `${rate} calls per second` : 'none documented'}.`);
+  lines.push(`Rate limit: ${rate ? `${rate} call${rate === 1 ? '' : 's'} per second` : 'none documented'}.`);
   if (operation['x-pagination']) lines.push(`Paged: walk every page with \`paginate('${operation.operationId}', body)\`.`);
   if (operation['x-chunking']) lines.push(`A long \`${operation['x-chunking'].field}\` is split into calls of at most ${chunkingOf(document, operation).size}.`);
   const docs = operation.externalDocs?.url ?? document.externalDocs?.url;
