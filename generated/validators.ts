@@ -2,10 +2,10 @@
 // @ts-nocheck -- the Ajv standalone code below is untyped JavaScript; `requestValidators` at the end is the typed surface.
 "use strict";
 export const getFriendLists = validate20;
-const schema31 = {"$id":"getFriendLists","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GroupGetRequest"};
-const schema32 = {"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}};
+const schema31 = {"$id":"getFriendLists","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0,"maximum":18446744073709552000},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","maxItems":32,"items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ErrorCode"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GroupGetRequest"};
+const schema32 = {"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","maxItems":32,"items":{"type":"string","minLength":1}}}};
 const schema33 = {"type":"string","minLength":1};
-const schema34 = {"type":"integer","format":"int64","minimum":0};
+const schema34 = {"type":"integer","format":"int64","minimum":0,"maximum":18446744073709552000};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -78,8 +78,8 @@ vErrors.push(err4);
 errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/LastSequence",schemaPath:"#/$defs/Int64Cursor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data1 > 18446744073709552000 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/LastSequence",schemaPath:"#/$defs/Int64Cursor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000},message:"must be <= 18446744073709552000"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -88,12 +88,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-if(data.NeedFriend !== undefined){
-let data2 = data.NeedFriend;
-if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/LastSequence",schemaPath:"#/$defs/Int64Cursor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -102,8 +98,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(data2 === "Need_Friend_Type_Yes")){
-const err7 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/enum",keyword:"enum",params:{allowedValues: schema32.properties.NeedFriend.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data.NeedFriend !== undefined){
+let data2 = data.NeedFriend;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -112,16 +112,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.GroupName !== undefined){
-let data3 = data.GroupName;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 === "string"){
-if(data4.length < 1){
-const err8 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!(data2 === "Need_Friend_Type_Yes")){
+const err8 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/enum",keyword:"enum",params:{allowedValues: schema32.properties.NeedFriend.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -131,8 +123,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.GroupName !== undefined){
+let data3 = data.GroupName;
+if(Array.isArray(data3)){
+if(data3.length > 32){
+const err9 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -141,10 +136,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(data4.length < 1){
+const err10 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -154,14 +151,37 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -192,7 +212,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const getSpecifiedFriends = validate23;
-const schema35 = {"$id":"getSpecifiedFriends","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/FriendGetListRequest"};
+const schema35 = {"$id":"getSpecifiedFriends","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0,"maximum":18446744073709552000},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","maxItems":32,"items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ErrorCode"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/FriendGetListRequest"};
 const schema36 = {"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}};
 const schema39 = {"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"};
 const pattern4 = new RegExp("^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$", "u");
@@ -415,7 +435,7 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const getAppGroups = validate26;
-const schema40 = {"$id":"getAppGroups","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GetAppIdGroupListRequest"};
+const schema40 = {"$id":"getAppGroups","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0,"maximum":18446744073709552000},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","maxItems":32,"items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ErrorCode"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GetAppIdGroupListRequest"};
 const schema41 = {"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}};
 const schema43 = {"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]};
 
@@ -490,8 +510,8 @@ vErrors.push(err4);
 errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/Next",schemaPath:"#/$defs/Int64Cursor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data1 > 18446744073709552000 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/Next",schemaPath:"#/$defs/Int64Cursor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000},message:"must be <= 18446744073709552000"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -500,12 +520,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-if(data.GroupType !== undefined){
-let data2 = data.GroupType;
-if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/Next",schemaPath:"#/$defs/Int64Cursor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -514,8 +530,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!((((((data2 === "Public") || (data2 === "Private")) || (data2 === "ChatRoom")) || (data2 === "AVChatRoom")) || (data2 === "BChatRoom")) || (data2 === "Community"))){
-const err7 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data.GroupType !== undefined){
+let data2 = data.GroupType;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -524,15 +544,25 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((((((data2 === "Public") || (data2 === "Private")) || (data2 === "ChatRoom")) || (data2 === "AVChatRoom")) || (data2 === "BChatRoom")) || (data2 === "Community"))){
+const err8 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -563,7 +593,7 @@ return errors === 0;
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const getConversationGroupMarks = validate29;
-const schema44 = {"$id":"getConversationGroupMarks","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GetContactGroupRequest"};
+const schema44 = {"$id":"getConversationGroupMarks","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0,"maximum":18446744073709552000},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","maxItems":32,"items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ErrorCode"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GetContactGroupRequest"};
 const schema45 = {"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
