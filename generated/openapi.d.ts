@@ -25,13 +25,13 @@ export interface paths {
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning and what to do | The client |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | rejects (no retry) |
-         *     | 30003 | The requested account does not exist. | rejects (no retry) |
-         *     | 30004 | The request requires app admin permissions. | rejects (no retry) |
-         *     | 30006 | Internal server error. Try again. | retries after a back-off |
-         *     | 30007 | Network timeout. Try again later. | retries after a back-off |
+         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | no retry |
+         *     | 30003 | The requested account does not exist. | no retry |
+         *     | 30004 | The request requires app admin permissions. | no retry |
+         *     | 30006 | Internal server error. Try again. | retries |
+         *     | 30007 | Network timeout. Try again later. | retries |
          */
         post: operations["getFriendLists"];
         delete?: never;
@@ -66,13 +66,13 @@ export interface paths {
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning and what to do | The client |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | rejects (no retry) |
-         *     | 30003 | The requested account does not exist. | rejects (no retry) |
-         *     | 30004 | The request requires app admin permissions. | rejects (no retry) |
-         *     | 30006 | Internal server error. Try again. | retries after a back-off |
-         *     | 30007 | Network timeout. Try again later. | retries after a back-off |
+         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | no retry |
+         *     | 30003 | The requested account does not exist. | no retry |
+         *     | 30004 | The request requires app admin permissions. | no retry |
+         *     | 30006 | Internal server error. Try again. | retries |
+         *     | 30007 | Network timeout. Try again later. | retries |
          */
         post: operations["getSpecifiedFriends"];
         delete?: never;
@@ -104,12 +104,12 @@ export interface paths {
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning and what to do | The client |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 10002 | Internal server error. Try again. | retries after a back-off |
-         *     | 10004 | A parameter is incorrect. Check request parameters such as GroupType against the error description. | rejects (no retry) |
-         *     | 10007 | The operator does not have the permissions for this operation. Only the app admin can call this API. | rejects (no retry) |
-         *     | 10018 | The reply would exceed the 1 MB limit. Lower `Limit` and try again. | rejects (no retry) |
+         *     | 10002 | Internal server error. Try again. | retries |
+         *     | 10004 | A parameter is incorrect. Check request parameters such as GroupType against the error description. | no retry |
+         *     | 10007 | The operator does not have the permissions for this operation. Only the app admin can call this API. | no retry |
+         *     | 10018 | The reply would exceed the 1 MB limit. Lower `Limit` and try again. | no retry |
          */
         post: operations["getAppGroups"];
         delete?: never;
@@ -140,21 +140,21 @@ export interface paths {
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning and what to do | The client |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 50001 | The requested UserID has not been imported into the Chat backend. Import it first. | rejects (no retry) |
-         *     | 50002 | Incorrect request parameter. Check the request against the error description. | rejects (no retry) |
-         *     | 50003 | The request requires app admin permissions. | rejects (no retry) |
-         *     | 50004 | Internal server error. Try again. | retries after a back-off |
-         *     | 50005 | Network timeout. Try again later. | retries after a back-off |
-         *     | 51006 | When modifying conversation marks, the number of conversations is empty or exceeds the limit of 100. | rejects (no retry) |
-         *     | 51007 | Failed to replace GroupID with GroupCode, because of an internal error or because the group was disbanded. | rejects (no retry) |
-         *     | 51008 | The conversation group holds more than 1,000 conversations. | rejects (no retry) |
-         *     | 51009 | The conversation group to delete does not exist. | rejects (no retry) |
-         *     | 51010 | More than 20 conversation groups. | rejects (no retry) |
-         *     | 51011 | The conversation group name is longer than 32 bytes. | rejects (no retry) |
-         *     | 51012 | Too many conversations pinned to the top. | rejects (no retry) |
-         *     | 51013 | The app is not on the Premium edition, which standard conversation marks and conversation groups need. | rejects (no retry) |
+         *     | 50001 | The requested UserID has not been imported into the Chat backend. Import it first. | no retry |
+         *     | 50002 | Incorrect request parameter. Check the request against the error description. | no retry |
+         *     | 50003 | The request requires app admin permissions. | no retry |
+         *     | 50004 | Internal server error. Try again. | retries |
+         *     | 50005 | Network timeout. Try again later. | retries |
+         *     | 51006 | When modifying conversation marks, the number of conversations is empty or exceeds the limit of 100. | no retry |
+         *     | 51007 | Failed to replace GroupID with GroupCode, because of an internal error or because the group was disbanded. | no retry |
+         *     | 51008 | The conversation group holds more than 1,000 conversations. | no retry |
+         *     | 51009 | The conversation group to delete does not exist. | no retry |
+         *     | 51010 | More than 20 conversation groups. | no retry |
+         *     | 51011 | The conversation group name is longer than 32 bytes. | no retry |
+         *     | 51012 | Too many conversations pinned to the top. | no retry |
+         *     | 51013 | The app is not on the Premium edition, which standard conversation marks and conversation groups need. | no retry |
          */
         post: operations["getConversationGroupMarks"];
         delete?: never;

@@ -25,25 +25,32 @@ const UINT64_MAX_AS_DOUBLE = 2 ** 64;
 const UINT64_MAX = 18446744073709551615n;
 const PLACEHOLDERS = { sdkappid: '$SDKAPPID', identifier: '$IDENTIFIER', usersig: '$USERSIG' };
 
-/** What the client does with a code, in words a reader acts on. */
+/** What the client does with a code by itself (short: it is a table column). */
 function clientAction(c) {
-  if (c.resign) return 'signs a new UserSig and retries once (with `secretKey`)';
-  if (c.rateLimit) return 'slows down, then retries';
-  if (c.retryable && c.minRetryWaitMs) return `waits at least ${c.minRetryWaitMs / 1000} s, then retries`;
-  if (c.retryable) return 'retries after a back-off';
-  return 'rejects (no retry)';
+  if (c.resign) return 're-signs, retries once';
+  if (c.rateLimit) return 'slows down, retries';
+  if (c.retryable && c.minRetryWaitMs) return `waits ${c.minRetryWaitMs / 1000} s, retries`;
+  if (c.retryable) return 'retries';
+  return 'no retry';
 }
 
-function codeTable(codes, withScope) {
-  const head = withScope
-    ? '| Code | Meaning and what to do | The client | Returned by |\n| --- | --- | --- | --- |'
-    : '| Code | Meaning and what to do | The client |\n| --- | --- | --- |';
-  const rows = codes.map((c) => {
-    const cells = [c.code, c.description, clientAction(c)];
-    if (withScope) cells.push(c.operations ? c.operations.join(', ') : 'every call');
-    return `| ${cells.join(' | ')} |`;
-  });
-  return [head, ...rows].join('\n');
+function codeTable(codes) {
+  const rows = codes.map((c) => `| ${c.code} | ${c.description} | ${clientAction(c)} |`);
+  return ['| Code | Meaning and what to do | Client |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The codes in groups: those of every call first, then per set of operations, each group with a heading. */
+function codeSections(codes) {
+  const groups = new Map([['', []]]);
+  for (const c of codes) {
+    const key = (c.operations ?? []).join(', ');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(c);
+  }
+  return [...groups]
+    .filter(([, list]) => list.length > 0)
+    .map(([key, list]) => `## ${key === '' ? 'Every call (public codes)' : `Only ${key.replace(/, ([^,]*)$/, ' and $1')}`}\n\n${codeTable(list)}`)
+    .join('\n\n');
 }
 
 function regionTable(regions, defaultHost) {
@@ -91,7 +98,7 @@ function codeSamples(document, path, operation) {
   const host = document.servers[0].variables.host.default;
   const query = `sdkappid=${PLACEHOLDERS.sdkappid}&identifier=${PLACEHOLDERS.identifier}&usersig=${PLACEHOLDERS.usersig}&random=$RANDOM&contenttype=json`;
   const curl =
-    `# The "${name}" example. Set SDKAPPID, IDENTIFIER (an app admin) and USERSIG; $RANDOM is a new random per call.\n` +
+    `# The "${name}" example. Set SDKAPPID, IDENTIFIER (an app admin)\n# and USERSIG first; $RANDOM is a new random number per call.\n` +
     `curl -X POST "https://${host}${path}?${query}" \\\n` +
     `  -H 'Content-Type: application/json' \\\n` +
     `  -d '${JSON.stringify(value).replace(/'/g, "'\\''")}'`;
@@ -117,7 +124,7 @@ function preferKeys(document, operation) {
       for (const [key, example] of Object.entries(media.examples ?? {})) {
         const resolved = resolveRef(document, example);
         media.examples[key] = {
-          summary: `${resolved.summary} (Prefer: example=${key})`,
+          summary: resolved.summary,
           description: `The mock answers with this example for \`Prefer: example=${key}\`.`,
           value: structuredClone(resolved.value),
         };
@@ -154,7 +161,7 @@ function decorate(document, version) {
   document.info.description +=
     '\n# Error codes\n\nWhat each `ErrorCode` means, what to do about it, and what the TypeScript client does by itself ' +
     '(it also retries network faults, timeouts, HTTP 429 and 5xx). A retry is the same request with a new `random`.\n\n' +
-    codeTable(codes, true) +
+    codeSections(codes) +
     '\n';
   for (const { path, operation } of listOperations(document)) {
     const limit = operation['x-rate-limit'];
@@ -162,7 +169,7 @@ function decorate(document, version) {
     operation.description +=
       `\n\n**Rate limit:** ${limit ? `${limit.requestsPerSecond} ${limit.requestsPerSecond === 1 ? 'call' : 'calls'} per second` : 'not stated by the vendor'}.` +
       `\n\n**Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):\n\n` +
-      codeTable(own, false) +
+      codeTable(own) +
       '\n';
     operation['x-codeSamples'] = codeSamples(document, path, operation);
     preferKeys(document, operation);

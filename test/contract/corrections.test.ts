@@ -79,7 +79,7 @@ describe('5. SnsProfileItem.Value: which fields are integers', () => {
 });
 
 describe('6. error codes from the vendor\'s current error-code page', () => {
-  const byCode = new Map(errorCodes().map((entry) => [entry.code, entry as typeof entry & JsonObject]));
+  const byCode = new Map(errorCodes().map((entry) => [entry.code, entry as unknown as JsonObject & { description: string }]));
   it('60004 and 60005 include account or signature errors', () => {
     for (const code of [60004, 60005]) expect(byCode.get(code)?.description).toMatch(/account or signature error/);
   });
@@ -91,7 +91,7 @@ describe('6. error codes from the vendor\'s current error-code page', () => {
     expect(byCode.get(70051)?.description).toMatch(/blocklisted/);
   });
   it('marks exactly the too-many-requests codes rateLimit', () => {
-    const limited = errorCodes().filter((entry) => (entry as JsonObject)['rateLimit'] === true).map((entry) => entry.code);
+    const limited = errorCodes().filter((entry) => (entry as unknown as JsonObject)['rateLimit'] === true).map((entry) => entry.code);
     expect(limited).toEqual([60007, 60011, 60018, 60019]);
     expect(Object.entries(facts).filter(([, f]) => f.rateLimit).map(([code]) => Number(code))).toEqual(limited);
   });
