@@ -89,7 +89,7 @@ function tsLiteral(value, wide = () => false) {
 }
 
 /** x-codeSamples for an operation, made from its first request example. */
-function codeSamples(document, path, operation) {
+export function codeSamples(document, path, operation) {
   const media = operation.requestBody.content['application/json'];
   const [name, first] = Object.entries(media.examples)[0];
   const value = resolveRef(document, first).value;
