@@ -3,8 +3,8 @@
 //
 // How: `redocly build-docs --inlineBundle` (Redocly CLI 2, Redoc CE 3) inlines the Redoc standalone bundle and the
 // bundled description instead of loading Redoc from cdn.redocly.com. Its output is then post-processed:
-//  1. The server-rendered markup inside <div id="redoc"> is dropped, so Redoc renders in the browser with its default
-//     hash routing (#/friend-lists/getfriendlists). The prerendered markup carries history-style links ("/friends")
+//  1. The server-rendered markup inside <div id="redoc"> is dropped, and with it the styles rendered for it (250 KB),
+//     so Redoc renders in the browser with its default hash routing (#/friend-lists/getfriendlists). The prerendered markup carries history-style links ("/friends")
 //     that the hash router keeps after hydration, and those break from file:// and on "open in new tab".
 //  2. The "API docs by Redocly" attribution loads its logo from cdn.redoc.ly; it gets an inline SVG instead.
 //  3. A Content-Security-Policy <meta> lets the page load nothing but itself (inline code, data: and blob: URLs), so
@@ -92,6 +92,8 @@ function makeSelfContained(html) {
     '<div id="redoc"></div>',
     'prerendered <div id="redoc">',
   );
+  // 1b. Its styles go too (a quarter of a megabyte): styled-components injects what the browser-side render uses.
+  html = replaceOnce(html, /<style data-styled="true"[^>]*>[\s\S]*?<\/style>/g, '', 'server-rendered <style data-styled>');
   // 2. Inline logos instead of cdn.redoc.ly.
   for (const [url, dataUrl] of Object.entries(LOGO_URLS)) {
     const count = html.split(url).length - 1;
