@@ -99,6 +99,9 @@ export interface paths {
          *     until a reply's `Next` is 0 (`x-pagination`). `Next` is a 64-bit cursor: send it back exactly as received.
          *     A reply larger than 1 MB fails with 10018; lower `Limit` then.
          *
+         *     The vendor allows 1 call per second: walking an app with 1,000,000 groups at 10,000 per page takes 100 calls,
+         *     so about 100 seconds. The TypeScript client paces these calls itself rather than meeting 60007/60011.
+         *
          *
          *     **Rate limit:** 1 call per second.
          *
