@@ -146,9 +146,7 @@ function decorate(document, version) {
   const hostVariable = document.servers[0].variables.host;
   const regions = hostVariable['x-regions'];
   hostVariable.enum = Object.values(regions).map((r) => r.host);
-  const methods = listOperations(document).map(
-    ({ path, operation }) => `| \`${operation.operationId}\` | ${operation.summary} | \`${path}\` |`,
-  );
+  const methods = listOperations(document).map(({ operation }) => `| \`${operation.operationId}\` | ${operation.summary} |`);
   document.info.version = version;
   document.info.description = document.info.description
     .replace(
@@ -157,7 +155,7 @@ function decorate(document, version) {
         "region's host fails. The TypeScript client's `region` option takes the names of the first column.\n\n" +
         regionTable(regions, hostVariable.default),
     )
-    .replace('<!-- generated: methods -->', ['| Method | Operation | Path |', '| --- | --- | --- |', ...methods].join('\n'));
+    .replace('<!-- generated: methods -->', ['| Method | Operation |', '| --- | --- |', ...methods].join('\n'));
   document.info.description +=
     '\n# Error codes\n\nWhat each `ErrorCode` means, what to do about it, and what the TypeScript client does by itself ' +
     '(it also retries network faults, timeouts, HTTP 429 and 5xx). A retry is the same request with a new `random`.\n\n' +

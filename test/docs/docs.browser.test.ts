@@ -251,6 +251,14 @@ describe('API reference page (Redoc) in headless Chromium', () => {
       return found;
     });
     expect(broken, 'words broken across lines in a table').toEqual([]);
+    // Nor cut off: no table is wider than the column it sits in (code blocks may scroll, as shell lines do).
+    const clipped = await page.locator('#api-content table').evaluateAll((all) =>
+      all
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollWidth > (el.parentElement?.clientWidth ?? Infinity) + 1)
+        .map((el) => (el as HTMLElement).innerText.slice(0, 60)),
+    );
+    expect(clipped, 'tables wider than their column').toEqual([]);
     await page.screenshot({ path: join(outputDir, 'docs-error-codes.png') });
   });
 
