@@ -96,7 +96,7 @@ export interface paths {
          *     (`v4/group_open_http_svc/get_appid_group_list`), a page at a time.
          *
          *     Paging: send `Next` 0 (and a `Limit` of at most 10,000) for the first page, then the `Next` of each reply,
-         *     until a reply's `Next` is 0 (`x-pagination`). `Next` is a 64-bit cursor: send it back exactly as received.
+         *     until a reply's `Next` is 0. `Next` is a 64-bit cursor: send it back exactly as received.
          *     A reply larger than 1 MB fails with 10018; lower `Limit` then.
          *
          *     The vendor allows 1 call per second: walking an app with 1,000,000 groups at 10,000 per page takes 100 calls,
@@ -136,7 +136,7 @@ export interface paths {
          *     (`v4/recentcontact/get_contact_group`), a page at a time.
          *
          *     Paging: send `StartIndex` 0 for the first page, then the `NextStartIndex` of each reply, until a reply's
-         *     `CompleteFlag` is 1 (`x-pagination`).
+         *     `CompleteFlag` is 1.
          *
          *
          *     **Rate limit:** 200 calls per second.
@@ -274,7 +274,7 @@ export interface components {
             From_Account: components["schemas"]["UserId"];
             /**
              * @description UserIDs of the friends to pull. The vendor recommends no more than 100 per call, so that the reply is not too
-             *     large to send (`x-recommended-max-items`); the client splits longer lists into calls of at most that many.
+             *     large to send; the TypeScript client splits longer lists into calls of at most that many.
              */
             To_Account: components["schemas"]["UserId"][];
             /** @description Profile and relationship fields to return for each friend. */

@@ -158,6 +158,20 @@ describe('what readers of the published document see', () => {
   it('names no file of this repository and no "older/newer page"', () => {
     expect(published).not.toMatch(/NOTES\.md|openapi\/|older page|newer page/);
   });
+  it('speaks to readers in words, not in the names of the document\'s extensions', () => {
+    const descriptions: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if ((key === 'description' || key === 'summary') && typeof value === 'string') descriptions.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(document);
+    expect(descriptions.filter((text) => /`x-[a-z-]+`/.test(text))).toEqual([]);
+  });
   it('has a short title and the package\'s version', () => {
     const info = document['info'] as JsonObject;
     expect(String(info['title']).length).toBeLessThanOrEqual(40);
