@@ -8,6 +8,7 @@ export interface OperationMethods {
    *
    * Pulls the friend lists of an account (`v4/sns/group_get`): every list, or the lists named in `GroupName`, with
    * the number of friends in each and, with `NeedFriend` = `Need_Friend_Type_Yes`, the friends' UserIDs.
+   * `GroupName` names at most 32 lists per call.
    *
    * Rate limit: 200 calls per second.
    * @see https://www.tencentcloud.com/document/product/1047/34620

@@ -262,7 +262,7 @@ function chunkingOf(document, operation) {
 
 function generateFacts(document) {
   const hostVariable = document.servers[0].variables.host;
-  const regions = hostVariable['x-regions'];
+  const regions = Object.fromEntries(Object.entries(hostVariable['x-regions']).map(([name, { host }]) => [name, host]));
   const defaultRegion = Object.keys(regions).find((name) => regions[name] === hostVariable.default);
   const operations = {};
   for (const { path, method, operation } of listOperations(document)) {
@@ -338,6 +338,7 @@ const bundled = serializeBundle(document);
 const files = {
   [bundlePaths.yaml]: bundled.yaml,
   [bundlePaths.json]: bundled.json,
+  [bundlePaths.mockYaml]: bundled.mockYaml,
   [out('openapi.d.ts')]: await generateTypes(document),
   [out('validators.ts')]: await generateValidators(document),
   [out('api-facts.ts')]: generateFacts(document),
