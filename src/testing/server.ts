@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // The fake vendor behind a loopback HTTP server, for tests in other processes or languages and for the bench: the
 // same answers as the in-memory fetch, plus what only a network has — connections. The first request on a new
 // connection pays an extra handshake delay (TCP + TLS round trips the loopback does not have), and the server counts

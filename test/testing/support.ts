@@ -2,7 +2,8 @@
 // fake's app, and a POST helper that works with the in-memory fetch or a server URL.
 import { genUserSig } from '../../src/index.js';
 import { operations, type OperationId } from '../../generated/api-facts.js';
-import { FAKE_APP } from '../../src/testing/index.js';
+import { FAKE_APP, type FakeVendor } from '../../src/testing/index.js';
+import { errorCodesOf, operationByPath, validatorFor, describeErrors } from '../support/spec-document.js';
 
 export interface AuthOverrides {
   sdkappid?: string | null;
@@ -59,9 +60,6 @@ export async function post(
 /** A fetch that sends to a real server (the loopback fake). */
 export const networkFetch = (request: Request): Promise<Response> => fetch(request);
 
-import { operations as operationFacts } from '../../generated/api-facts.js';
-import { errorCodesOf, operationByPath, validatorFor, describeErrors } from '../support/spec-document.js';
-import type { FakeVendor } from '../../src/testing/index.js';
 
 export interface CheckedFetch {
   /** The fake's fetch, checking every reply against the document on the way back. */
@@ -72,7 +70,7 @@ export interface CheckedFetch {
   checked: number;
 }
 
-const byPath = new Map<string, string>(Object.entries(operationFacts).map(([operationId, facts]) => [facts.path, operationId]));
+const byPath = new Map<string, string>(Object.entries(operations).map(([operationId, facts]) => [facts.path, operationId]));
 
 /** Checks one reply body (HTTP 200) of the operation at `path` against the document; returns what is wrong. */
 export function documentViolations(path: string, text: string): string[] {
