@@ -12,6 +12,7 @@ import { faultQueue, type Fault } from './faults.js';
 import { statsCounter, type FakeVendorStats } from './stats.js';
 import { parseWireJson, stringifyWireJson } from './wire-json.js';
 import { vendorCodes } from './vendor-codes.js';
+import { wireProblem } from './wire-rules.js';
 
 /** Credentials of the fake's app. A test key, not a secret: it signs usersigs for the fake only. */
 export const FAKE_APP = { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'fake-vendor-test-key-0123456789abcdef' } as const;
@@ -125,7 +126,10 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** A copy in which bigint values are numbers of the same size, for the generated validators (they check `typeof`). */
+/**
+ * A copy in which bigint values are numbers of about the same size, for the generated validators (they check
+ * `typeof`); the exact 64-bit rules are checked by wireProblem.
+ */
 function forValidation(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(forValidation);
@@ -209,6 +213,8 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
       const where = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : 'body';
       return fail(vendorCodes.invalidBody[operation], `${where}: ${first?.message ?? 'invalid'}`);
     }
+    const problem = wireProblem(operation, parsed.value);
+    if (problem) return fail(vendorCodes.invalidBody[operation], problem);
     const result = answerOperation(operation, store, parsed.value as Body, paging);
     if (!result.ok) return fail(result.code, result.info);
     record.errorCode = 0;

@@ -62,7 +62,7 @@ describe('the loopback server', () => {
   });
 
   it('serves its counters, resets them and takes faults over HTTP', async () => {
-    const server = await start({ dataset });
+    const server = await start({ dataset, rateLimit: false });
     await post(networkFetch, 'getAppGroups', { Limit: 2 }, undefined, server.url);
     const stats = (await (await fetch(`${server.url}/__fake/stats`)).json()) as { accepted: number; connections: number };
     expect(stats.accepted).toBe(1);
