@@ -84,7 +84,7 @@ describe('requests', () => {
     ['getAppGroups', { GroupType: 'Village' }, 10004, /GroupType/],
     ['getAppGroups', { Next: -1 }, 10004, /Next: must be between 0 and 18446744073709551615/],
     ['getFriendLists', {}, 30001, /From_Account/],
-    ['getFriendLists', { From_Account: 'x'.repeat(33) }, 30001, /From_Account: must be at most 32 bytes/],
+    ['getFriendLists', { From_Account: 'é'.repeat(17) }, 30001, /From_Account: must be at most 32 bytes/],
     ['getFriendLists', { From_Account: 'user0', LastSequence: '5' }, 30001, /LastSequence: must be a JSON integer/],
     ['getAppGroups', { Next: 1.5 }, 10004, /Next/],
     ['getSpecifiedFriends', { From_Account: 'user0', To_Account: [], TagList: ['Tag_Profile_IM_Nick'] }, 30001, /To_Account/],
