@@ -13,6 +13,7 @@ import { statsCounter, type FakeVendorStats } from './stats.js';
 import { parseWireJson, stringifyWireJson } from './wire-json.js';
 import { vendorCodes } from './vendor-codes.js';
 import { wireProblem } from './wire-rules.js';
+import { sleep } from '../retry.js';
 
 /** Credentials of the fake's app. A test key, not a secret: it signs usersigs for the fake only. */
 export const FAKE_APP = { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'fake-vendor-test-key-0123456789abcdef' } as const;
@@ -110,20 +111,10 @@ const pathToOperation = new Map<string, OperationId>(
   (Object.entries(operations) as [OperationId, (typeof operations)[OperationId]][]).map(([op, facts]) => [facts.path, op]),
 );
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The client's abortable wait, without a timer turn when there is nothing to wait for. */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 && !signal?.aborted) return Promise.resolve();
+  return sleep(ms, signal);
 }
 
 /**
@@ -199,7 +190,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
       }
       if ('reset' in fault) return { kind: 'reset' };
       if ('hang' in fault) return { kind: 'hang' };
-      await sleep(fault.delayMs, request.signal);
+      await delay(fault.delayMs, request.signal);
     }
 
     if (!parsed.ok) return fail(vendorCodes.notJson, 'the request body is not valid JSON');
@@ -222,7 +213,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
   }
 
   async function handle(request: VendorRequest): Promise<VendorOutcome> {
-    await sleep(oneWay() + (request.extraDelayMs ?? 0), request.signal);
+    await delay(oneWay() + (request.extraDelayMs ?? 0), request.signal);
     const at = now();
     const operation = pathToOperation.get(request.path) ?? null;
     let parsed: { ok: boolean; value: unknown };
@@ -238,7 +229,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
     if (outcome.kind === 'reply') {
       record.httpStatus = outcome.status;
       stats.reply(operation, record.errorCode, outcome.status, outcome.body.length, at, vendorCodes.rateLimited);
-      await sleep(oneWay(), request.signal);
+      await delay(oneWay(), request.signal);
     } else {
       record.fault = outcome.kind;
       if (outcome.kind === 'reset') stats.dropped();

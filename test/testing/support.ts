@@ -1,5 +1,6 @@
 // Raw calls to the fake vendor (without the client) for tests that look at the wire: a signed query string for the
 // fake's app, and a POST helper that works with the in-memory fetch or a server URL.
+import { connect } from 'node:net';
 import { genUserSig } from '../../src/index.js';
 import { operations, type OperationId } from '../../generated/api-facts.js';
 import { FAKE_APP, type FakeVendor } from '../../src/testing/index.js';
@@ -100,4 +101,16 @@ export function documentCheckedFetch(fake: FakeVendor): CheckedFetch {
     },
   };
   return checked;
+}
+
+/** Resolves true when a TCP connection to `port` on 127.0.0.1 is refused (nothing listens there any more). */
+export function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
 }
