@@ -97,6 +97,19 @@ describe('retries (test/client/retry.test.ts, errors.test.ts)', () => {
     expect(fake.calls.map((call) => call.fault)).toEqual(['hang', 'hang']);
   });
 
+  it('a garbled 200 reply → INVALID_JSON, retried, then the real reply', async () => {
+    const { fake, chat } = setUp();
+    fake.inject('getFriendLists', { httpStatus: 200, body: '{"ActionStatus":"OK","ErrorCode":0,"Result', contentType: 'application/json' });
+    await expect(chat.getFriendLists({ From_Account: dataset.owner })).resolves.toMatchObject({ ErrorCode: 0 });
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('a garbled 200 reply every time → INVALID_JSON', async () => {
+    const { fake, chat } = setUp({}, { retry: false });
+    fake.inject('getFriendLists', { httpStatus: 200, body: '<html>', contentType: 'text/html' });
+    await expect(chat.getFriendLists({ From_Account: dataset.owner })).rejects.toMatchObject({ code: TransportCode.invalidJson });
+  });
+
   it('a non-retryable code stops at once', async () => {
     const { fake, chat } = setUp();
     fake.inject('getFriendLists', 30004);
