@@ -46,7 +46,8 @@ function copyJsonValue(root: unknown): { value: unknown } | { problem: Problem }
       case 'number':
         if (!Number.isFinite(value)) return fail(trail, `is ${value}, which JSON cannot carry (it would be sent as null)`);
         if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-          return fail(trail, `is ${value}, beyond 2^53 − 1, where a number has already lost digits; pass a bigint or a decimal string`);
+          // The exact value the double holds (2 ** 60 + 1 shows as 1152921504606846976), not its shortest rounding.
+          return fail(trail, `is ${BigInt(value)}, beyond 2^53 − 1, where a number has already lost digits; pass a bigint or a decimal string`);
         }
         return value;
       case 'undefined':
