@@ -163,14 +163,6 @@ function int64Transform(document) {
   };
 }
 
-/** The validators see wide int64 fields as `true`: validate.ts checks them exactly (string, bigint, number). */
-function int64ForValidators(value) {
-  if (Array.isArray(value)) return value.map(int64ForValidators);
-  if (value === null || typeof value !== 'object') return value;
-  if (isWideInt64(value)) return true;
-  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, int64ForValidators(child)]));
-}
-
 // A string whose values are open-ended but mostly well known (x-known-values, x-open-prefixes): the type lists the known
 // values, which editors complete, and accepts any value with one of the open prefixes (Tag_Profile_Custom_…).
 function knownValuesType(schema) {
@@ -228,7 +220,7 @@ async function generateValidators(document) {
     keywords: ['x-recommended-max-items', 'x-max-utf8-bytes', 'x-known-values', 'x-open-prefixes'],
     logger: quietLogger,
   });
-  const defs = JSON.parse(JSON.stringify(int64ForValidators(stripAnnotations(document.components.schemas))).replaceAll('#/components/schemas/', '#/$defs/'));
+  const defs = JSON.parse(JSON.stringify(stripAnnotations(document.components.schemas)).replaceAll('#/components/schemas/', '#/$defs/'));
   const exportsByName = {};
   for (const { operation } of listOperations(document)) {
     const id = operation.operationId;

@@ -117,6 +117,31 @@ function checkInt64(body: unknown, field: Int64Field, problems: Problem[]): void
   });
 }
 
+/**
+ * What the generated validators see: the body with each int64 field (a bigint after checkInt64) as a number. The
+ * validators are the document's schema, wire types included, so they check `type: integer`, which a bigint is not;
+ * the exact range was checked above, and a double near the field's bounds compares as the document's bound does.
+ */
+function schemaView(wire: unknown, int64: readonly Int64Field[]): unknown {
+  let view = wire;
+  for (const field of int64) {
+    const copyAlong = (node: unknown, depth: number): unknown => {
+      if (node === null || typeof node !== 'object') return node;
+      const segment = field.path[depth] as string;
+      const keys = segment === '*' ? (Array.isArray(node) ? node.map((_, i) => i) : []) : Object.hasOwn(node, segment) ? [segment] : [];
+      if (keys.length === 0) return node;
+      const copy = (Array.isArray(node) ? [...(node as unknown[])] : { ...(node as Record<string, unknown>) }) as Record<string | number, unknown>;
+      for (const key of keys) {
+        const child = copy[key];
+        copy[key] = depth === field.path.length - 1 ? (typeof child === 'bigint' ? Number(child) : child) : copyAlong(child, depth + 1);
+      }
+      return copy;
+    };
+    view = copyAlong(view, 0);
+  }
+  return view;
+}
+
 const encoder = new TextEncoder();
 
 function checkBytes(body: unknown, field: ByteLimitedField, problems: Problem[]): void {
@@ -182,7 +207,7 @@ export function assertValidRequest(operation: OperationId, body: unknown): WireB
   const problems: Problem[] = [];
   for (const field of fields.requestInt64) checkInt64(wire, field, problems);
   const validate = requestValidators[operation];
-  if (!validate(wire)) {
+  if (!validate(schemaView(wire, fields.requestInt64))) {
     const flagged = new Set(problems.map((p) => p.field));
     for (const error of validate.errors ?? []) {
       const field = fieldOf(error);
