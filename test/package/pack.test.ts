@@ -96,7 +96,7 @@ describe('the published package', () => {
     const result = typeCheck(`
       import { createChatClient } from 'tim-rest-client';
       const client = createChatClient({ sdkAppId: 1, identifier: 'admin', userSig: 'sig' });
-      export async function main(): Promise<number | bigint | undefined> {
+      export async function main(): Promise<string | undefined> {
         const reply = await client.getAppGroups({ Limit: 100, Next: 0, GroupType: 'Public' });
         return reply.Next;
       }`);
