@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 const PRISM = '@stoplight/prism-cli';
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const prismVersion = packageJson.devDependencies?.[PRISM] ?? '5';
-const shippedSpec = fileURLToPath(new URL('../generated/openapi.yaml', import.meta.url));
+// The mock's variant of the shipped description (64-bit cursors without `format: int64`, so Prism takes every value).
+const shippedSpec = fileURLToPath(new URL('../generated/openapi.mock.yaml', import.meta.url));
 
 const USAGE = `Usage: tim-rest-mock [--port N] [--host H] [--spec FILE] [--verbose]
   --port N     port to listen on (default 4010; 0 picks a free one)

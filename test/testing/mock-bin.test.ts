@@ -46,6 +46,13 @@ describe('tim-rest-mock', () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { ActionStatus: string }).ActionStatus).toBe('OK');
+    // The mock's variant of the document takes every unsigned 64-bit cursor.
+    const bigCursor = await fetch(`${url}/v4/group_open_http_svc/get_appid_group_list?${(await signedQuery()).toString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"Limit":10,"Next":18446744073709551615}',
+    });
+    expect(bigCursor.status).toBe(200);
     const missingAuth = await fetch(`${url}/v4/sns/group_get`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"From_Account":"id"}' });
     expect(missingAuth.status).toBe(401);
     // One line on stdout, nothing on stderr: Prism's per-request log is not passed through.
@@ -63,7 +70,7 @@ describe('tim-rest-mock', () => {
       mkdirSync(join(dir, 'bin'));
       mkdirSync(join(dir, 'generated'));
       copyFileSync(bin, join(dir, 'bin', 'tim-rest-mock.mjs'));
-      copyFileSync(join(root, 'generated', 'openapi.yaml'), join(dir, 'generated', 'openapi.yaml'));
+      copyFileSync(join(root, 'generated', 'openapi.mock.yaml'), join(dir, 'generated', 'openapi.mock.yaml'));
       copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
       const mock = run(['--port', '0'], dir, join(dir, 'bin', 'tim-rest-mock.mjs'));
       expect(await mock.exited).toBe(1);
