@@ -88,6 +88,19 @@ function tsLiteral(value, wide = () => false) {
   return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value);
 }
 
+/** `head(body);` on one line when it fits the docs' sample panel (about 60 columns), else one member a line. */
+function call(head, value, wide) {
+  const line = `${head}(${tsLiteral(value, wide)});`;
+  const entries = Object.entries(value);
+  if (line.length <= 60 || entries.length === 0) return line;
+  const members = entries.map(([key, v]) => {
+    const member = `  ${tsLiteral({ [key]: v }, wide).slice(2, -2)},`;
+    if (member.length <= 60 || !Array.isArray(v)) return member;
+    return `  ${key}: [\n${v.map((item) => `    ${tsLiteral(item)},`).join('\n')}\n  ],`;
+  });
+  return `${head}({\n${members.join('\n')}\n});`;
+}
+
 /** x-codeSamples for an operation, made from its first request example. */
 export function codeSamples(document, path, operation) {
   const media = operation.requestBody.content['application/json'];
@@ -110,7 +123,7 @@ export function codeSamples(document, path, operation) {
     '  secretKey: process.env.TIM_SECRET_KEY!,\n' +
     '});\n\n' +
     `// The "${name}" example\n` +
-    `const reply = await chat.${operation.operationId}(${tsLiteral(value, wide)});`;
+    call(`const reply = await chat.${operation.operationId}`, value, wide);
   return [
     { lang: 'Shell', label: 'curl', source: curl },
     { lang: 'TypeScript', label: 'TypeScript', source: ts },

@@ -23,7 +23,7 @@ describe('generated code samples', () => {
     const media = ((operation['requestBody'] as JsonObject)['content'] as Record<string, JsonObject>)['application/json']!;
     media['examples'] = { paged: { value: { Limit: 1000, Next: 4454685361 } } };
     const [curl, ts] = codeSamples(document, '/v4/group_open_http_svc/get_appid_group_list', operation).map((s) => s.source);
-    expect(ts).toContain("await chat.getAppGroups({ Limit: 1000, Next: '4454685361' });");
+    expect(ts).toContain("await chat.getAppGroups({\n  Limit: 1000,\n  Next: '4454685361',\n});");
     expect(curl).toContain(`-d '{"Limit":1000,"Next":4454685361}'`);
   });
 });
