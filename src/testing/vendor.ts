@@ -202,14 +202,15 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
     if (!auth.ok) return fail(auth.code, auth.info);
     if (!auth.admin) return fail(vendorCodes.notAdmin[operation], `${auth.identifier} is not an app admin`);
 
+    // The exact 64-bit and byte-length rules first: they name the rule more precisely than the schema's double view.
+    const problem = wireProblem(operation, parsed.value);
+    if (problem) return fail(vendorCodes.invalidBody[operation], problem);
     const validate = requestValidators[operation];
     if (!validate(forValidation(parsed.value))) {
       const first = validate.errors?.[0];
       const where = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : 'body';
       return fail(vendorCodes.invalidBody[operation], `${where}: ${first?.message ?? 'invalid'}`);
     }
-    const problem = wireProblem(operation, parsed.value);
-    if (problem) return fail(vendorCodes.invalidBody[operation], problem);
     const result = answerOperation(operation, store, parsed.value as Body, paging);
     if (!result.ok) return fail(result.code, result.info);
     record.errorCode = 0;
