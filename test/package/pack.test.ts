@@ -52,9 +52,9 @@ afterAll(() => {
 describe('the published package', () => {
   it('ships exactly the built code, its declarations and the bundled description', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const allowed = /^(dist\/(src|generated)\/[\w-]+\.(js|d\.ts)|generated\/openapi\.(yaml|json)|package\.json|README\.md|LICENSE)$/;
+    const allowed = /^(dist\/(src|generated)\/[\w-]+\.(js|d\.ts)|generated\/openapi\.(yaml|json)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
-    for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
+    for (const needed of ['LICENSE', 'CHANGELOG.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
       expect(files).toContain(needed);
     }
   });
