@@ -178,6 +178,13 @@ describe('installed from git', () => {
     const exported = await output(process.execPath, ['--input-type=module', '-e', script], consumer!.app);
     expect(exported.trim()).toContain('ChatApiError,TransportCode,createChatClient,defaultRegion,errorCodes,genUserSig,operations,regions,verifyUserSig');
   });
+
+  it('loads with require() from CommonJS (Node ≥ 20.19 loads the ES module synchronously)', async () => {
+    const script = `const chat = require('tim-rest-client'); console.log(typeof chat.createChatClient, typeof chat.ChatApiError);`;
+    // stdout only: Node 20 warns on stderr that require() of an ES module is experimental.
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=commonjs', '-e', script], { cwd: consumer!.app });
+    expect(stdout.trim()).toBe('function function');
+  });
 });
 
 describe('the official signer', () => {
