@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installConsumer } from '../runtimes/consumer-project.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -33,7 +34,6 @@ beforeAll(() => {
   if (!tarball) throw new Error('npm pack produced no tarball');
   const app = join(work, 'app');
   run('mkdir', ['-p', app], work);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   writeFileSync(
     join(app, 'tsconfig.json'),
     JSON.stringify({
@@ -41,8 +41,8 @@ beforeAll(() => {
       files: ['snippet.ts'],
     }),
   );
-  // Dependencies come from the npm cache that `npm ci` filled; the registry is asked only for what is missing.
-  run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], app);
+  // Offline: the package's dependencies are pinned from our lockfile and come from the cache `npm ci` filled.
+  installConsumer(app, `file:../${tarball}`, `file:../${tarball}`);
 }, 240_000);
 
 afterAll(() => {

@@ -67,22 +67,20 @@ export interface ConsumerProject {
   installed: string;
 }
 
-export function installFromGit(): ConsumerProject {
-  const work = mkdtempSync(join(tmpdir(), 'tim-git-install-'));
-  const repo = join(work, 'repo');
-  const app = join(work, 'app');
-  mkdirSync(repo);
-  mkdirSync(app);
-  const commit = snapshotRepository(repo);
+/**
+ * Writes a consumer project in `app` that depends on this package through `spec` (a git URL, a tarball path), with a
+ * lockfile in which `resolved` is where npm gets it and the package's own dependencies are pinned from this
+ * repository's lockfile, then runs `npm ci --offline` there.
+ */
+export function installConsumer(app: string, spec: string, resolved: string): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; license: string; dependencies: Record<string, string>; engines: Record<string, string> };
-  const spec = `git+file://${repo}`;
   const dependencies = { [pkg.name]: spec };
   writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2)}\n`);
   const packages = {
     '': { name: 'consumer', dependencies },
     [`node_modules/${pkg.name}`]: {
       version: pkg.version,
-      resolved: `${spec}#${commit}`,
+      resolved,
       hasInstallScript: true,
       license: pkg.license,
       dependencies: pkg.dependencies,
@@ -92,5 +90,16 @@ export function installFromGit(): ConsumerProject {
   };
   writeFileSync(join(app, 'package-lock.json'), `${JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
   run(npm, ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
-  return { work, app, installed: join(app, 'node_modules', pkg.name) };
+  return join(app, 'node_modules', pkg.name);
+}
+
+export function installFromGit(): ConsumerProject {
+  const work = mkdtempSync(join(tmpdir(), 'tim-git-install-'));
+  const repo = join(work, 'repo');
+  const app = join(work, 'app');
+  mkdirSync(repo);
+  mkdirSync(app);
+  const commit = snapshotRepository(repo);
+  const spec = `git+file://${repo}`;
+  return { work, app, installed: installConsumer(app, spec, `${spec}#${commit}`) };
 }
