@@ -287,7 +287,8 @@ async function userSig(): Promise<void> {
   const cached: number[] = [];
   const awaited: number[] = [];
   const query: number[] = [];
-  const nextQuery = authQuery({ sdkAppId: SDK_APP_ID, identifier: IDENTIFIER, userSig: () => source.current() });
+  const queryFor = authQuery({ sdkAppId: SDK_APP_ID, identifier: IDENTIFIER });
+  const nextQuery = async (): Promise<string> => queryFor(await source.current());
   let sink: unknown;
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time, warmupTime: 100, throws: true });
@@ -390,7 +391,7 @@ async function chunking(server: BenchServer): Promise<void> {
   const accounts = setting('BENCH_CHUNK_ACCOUNTS', 10_000, 2_000);
   const rounds = setting('BENCH_CHUNK_ROUNDS', 7, 3);
   const toAccount = Array.from({ length: accounts }, (_, i) => `user_${i}`);
-  const body = { From_Account: IDENTIFIER, To_Account: toAccount, TagList: ['Tag_SNS_IM_Remark'] };
+  const body = { From_Account: IDENTIFIER, To_Account: toAccount, TagList: ['Tag_SNS_IM_Remark' as const] };
   // rateLimit: false in both: 100 calls per round against a 200/s limit would throttle the later rounds.
   const parallel = makeClient(mainClient, server.baseUrl, { rateLimit: false });
   const sequential = makeClient(mainClient, server.baseUrl, { rateLimit: false, chunkConcurrency: 1 });

@@ -18,6 +18,7 @@ export const operations = {
     "path": "/v4/sns/group_get",
     "method": "post",
     "requestsPerSecond": 200,
+    "idempotent": true,
     "pagination": null,
     "chunking": null
   },
@@ -25,6 +26,7 @@ export const operations = {
     "path": "/v4/sns/friend_get_list",
     "method": "post",
     "requestsPerSecond": 200,
+    "idempotent": true,
     "pagination": null,
     "chunking": {
       "field": "To_Account",
@@ -38,7 +40,8 @@ export const operations = {
   "getAppGroups": {
     "path": "/v4/group_open_http_svc/get_appid_group_list",
     "method": "post",
-    "requestsPerSecond": null,
+    "requestsPerSecond": 1,
+    "idempotent": true,
     "pagination": {
       "cursor": {
         "request": "Next",
@@ -48,7 +51,9 @@ export const operations = {
       "done": {
         "field": "Next",
         "equals": 0
-      }
+      },
+      "items": "GroupIdList",
+      "total": "TotalCount"
     },
     "chunking": null
   },
@@ -56,6 +61,7 @@ export const operations = {
     "path": "/v4/recentcontact/get_contact_group",
     "method": "post",
     "requestsPerSecond": 200,
+    "idempotent": true,
     "pagination": {
       "cursor": {
         "request": "StartIndex",
@@ -65,21 +71,33 @@ export const operations = {
       "done": {
         "field": "CompleteFlag",
         "equals": 1
-      }
+      },
+      "items": "ContactItem"
     },
     "chunking": null
   }
 } as const;
 
+export const rateLimitMargin: number = 0.9;
+
 export type OperationId = keyof typeof operations;
 
-export interface ErrorCodeFacts { description: string; retryable: boolean; resign: boolean; operations: readonly OperationId[] | null }
+export interface ErrorCodeFacts {
+  description: string;
+  retryable: boolean;
+  resign: boolean;
+  rateLimit: boolean;
+  minRetryWaitMs: number | null;
+  operations: readonly OperationId[] | null;
+}
 
 export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
   "10002": {
     "description": "Internal server error. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getAppGroups"
     ]
@@ -88,6 +106,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "A parameter is incorrect. Check request parameters such as GroupType against the error description.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getAppGroups"
     ]
@@ -96,6 +116,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The operator does not have the permissions for this operation. Only the app admin can call this API.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getAppGroups"
     ]
@@ -104,6 +126,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The reply would exceed the 1 MB limit. Lower `Limit` and try again.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getAppGroups"
     ]
@@ -112,6 +136,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getFriendLists",
       "getSpecifiedFriends"
@@ -121,6 +147,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The requested account does not exist.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getFriendLists",
       "getSpecifiedFriends"
@@ -130,6 +158,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The request requires app admin permissions.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getFriendLists",
       "getSpecifiedFriends"
@@ -139,6 +169,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Internal server error. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getFriendLists",
       "getSpecifiedFriends"
@@ -148,6 +180,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Network timeout. Try again later.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getFriendLists",
       "getSpecifiedFriends"
@@ -157,6 +191,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The requested UserID has not been imported into the Chat backend. Import it first.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -165,6 +201,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Incorrect request parameter. Check the request against the error description.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -173,6 +211,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The request requires app admin permissions.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -181,6 +221,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Internal server error. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -189,6 +231,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Network timeout. Try again later.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -197,6 +241,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "When modifying conversation marks, the number of conversations is empty or exceeds the limit of 100.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -205,6 +251,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Failed to replace GroupID with GroupCode, because of an internal error or because the group was disbanded.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -213,6 +261,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The conversation group holds more than 1,000 conversations.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -221,6 +271,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The conversation group to delete does not exist.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -229,6 +281,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "More than 20 conversation groups.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -237,6 +291,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The conversation group name is longer than 32 bytes.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -245,6 +301,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "Too many conversations pinned to the top.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -253,6 +311,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "The app is not on the Premium edition, which standard conversation marks and conversation groups need.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": [
       "getConversationGroupMarks"
     ]
@@ -261,216 +321,315 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "description": "HTTP parsing error. Check the URL format.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60003": {
     "description": "The request body is not valid JSON.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60004": {
-    "description": "Error in the request URL or body. Check the URL and the JSON fields.",
+    "description": "Error in the request URL or body, or an account or signature error. Check the URL, the JSON fields, the `identifier` and its UserSig.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60005": {
-    "description": "Error in the request URL or body. Check the account fields (identifier, UserIDs).",
+    "description": "Error in the request URL or body, or an account or signature error. Check the account fields (`identifier`, UserIDs) and the UserSig.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60006": {
     "description": "The SDKAppID is unavailable (disabled or arrears). Check its status in the console.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60007": {
     "description": "REST API calls exceed the rate limit. Slow down and try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": true,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60008": {
     "description": "The service timed out while handling the request, or the HTTP format is wrong. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60009": {
     "description": "Requested resource error. Check the request URL.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60010": {
     "description": "The request requires app admin permissions.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60011": {
     "description": "Calls for this SDKAppID exceed the rate limit. Slow down and try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": true,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60012": {
     "description": "The REST call needs the SDKAppID. Check the `sdkappid` parameter.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
+    "operations": null
+  },
+  "60013": {
+    "description": "The server failed to parse a reply as JSON (an internal fault). Check the request body is valid JSON; if it persists, contact the vendor's support.",
+    "retryable": false,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60014": {
     "description": "Account replacement timed out. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60015": {
     "description": "Wrong account type in the request body. Check that UserIDs are strings.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60016": {
     "description": "The SDKAppID has been disabled.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60017": {
     "description": "The request is disabled.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60018": {
     "description": "Too many requests. Try again later.",
     "retryable": true,
     "resign": false,
+    "rateLimit": true,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60019": {
     "description": "Too many requests. Try again later.",
     "retryable": true,
     "resign": false,
+    "rateLimit": true,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60020": {
     "description": "The paid plan has expired and the app is disabled. Renew it in the console.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "60021": {
     "description": "The calling IP address is not allowed for REST calls.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70001": {
     "description": "The UserSig has expired. Sign a new one with a longer lifetime (the client does this once by itself when it holds the secret key).",
     "retryable": false,
     "resign": true,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70002": {
     "description": "The UserSig is empty.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70003": {
     "description": "The UserSig is invalid (corrupted, or signed with another algorithm). Sign a new one.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70005": {
     "description": "The UserSig is invalid. Sign a new one.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70009": {
     "description": "The UserSig failed verification. Check that it was signed with this app's secret key.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70013": {
     "description": "The `identifier` does not match the account the UserSig was signed for.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70014": {
     "description": "The `sdkappid` does not match the app the UserSig was signed for.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70016": {
     "description": "No verification key exists for this SDKAppID. Check the key in the console.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70020": {
     "description": "The SDKAppID was not found. Check it in the console.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
+    "operations": null
+  },
+  "70050": {
+    "description": "UserSig verification failed too many times, so checks for this account are paused. Fix the UserSig (secret key, identifier, SDKAppID), then retry after one minute.",
+    "retryable": true,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": 60000,
+    "operations": null
+  },
+  "70051": {
+    "description": "The account has been blocklisted. Check the account's status with the vendor; retrying does not help.",
+    "retryable": false,
+    "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70052": {
     "description": "The UserSig has been invalidated. Sign a new one.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70107": {
     "description": "The UserID has not been imported or does not exist.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70169": {
     "description": "Internal timeout. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70202": {
     "description": "Internal timeout. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70398": {
     "description": "The app has reached its account limit (free edition). Upgrade the plan.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70402": {
     "description": "Invalid parameter. Check that every required field is present and well formed.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70403": {
     "description": "The request requires app admin permissions.",
     "retryable": false,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   },
   "70500": {
     "description": "Internal server error. Try again.",
     "retryable": true,
     "resign": false,
+    "rateLimit": false,
+    "minRetryWaitMs": null,
     "operations": null
   }
 };
+
+/** Every ErrorCode the document lists, for editor completion of `ChatApiError.code`. */
+export type DocumentedErrorCode = 10002 | 10004 | 10007 | 10018 | 30001 | 30003 | 30004 | 30006 | 30007 | 50001 | 50002 | 50003 | 50004 | 50005 | 51006 | 51007 | 51008 | 51009 | 51010 | 51011 | 51012 | 51013 | 60002 | 60003 | 60004 | 60005 | 60006 | 60007 | 60008 | 60009 | 60010 | 60011 | 60012 | 60013 | 60014 | 60015 | 60016 | 60017 | 60018 | 60019 | 60020 | 60021 | 70001 | 70002 | 70003 | 70005 | 70009 | 70013 | 70014 | 70016 | 70020 | 70050 | 70051 | 70052 | 70107 | 70169 | 70202 | 70398 | 70402 | 70403 | 70500;

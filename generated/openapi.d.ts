@@ -101,7 +101,7 @@ export interface paths {
          *     A reply larger than 1 MB fails with 10018; lower `Limit` then.
          *
          *
-         *     **Rate limit:** not stated by the vendor.
+         *     **Rate limit:** 1 calls per second.
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
@@ -170,16 +170,17 @@ export interface components {
     schemas: {
         /**
          * UserId
-         * @description A UserID (account) of the app. The vendor caps UserIDs at 32 bytes; that limit is left to the server.
+         * @description A UserID (account) of the app, at most 32 bytes in UTF-8 (the vendor's limit). `maxLength` (characters) is the part
+         *     JSON Schema can say; `x-max-utf8-bytes` is the byte limit itself, which the client checks before sending.
          */
         UserId: string;
         /**
          * Int64Cursor
          * Format: int64
-         * @description An unsigned 64-bit integer (cursor or sequence). Values above 2^53 occur: parse and send it without rounding
-         *     (the generated client types it as `number | bigint`).
+         * @description An unsigned 64-bit integer (cursor or sequence), 0 to 18446744073709551615. Values above 2^53 occur, which a
+         *     double cannot hold: parse it and send it back without rounding (the TypeScript client gives it as a decimal string).
          */
-        Int64Cursor: number | bigint;
+        Int64Cursor: string;
         /**
          * GroupGetRequest
          * @description Request body of `v4/sns/group_get` (pull friend lists).
@@ -192,7 +193,7 @@ export interface components {
              *     `GroupName` is empty. The newer vendor page marks it required, the older one omits it; both pages' samples must
              *     work, so it is optional here (see openapi/NOTES.md).
              */
-            LastSequence?: components["schemas"]["Int64Cursor"];
+            LastSequence?: string | bigint | number;
             /**
              * @description `Need_Friend_Type_Yes` also returns the UserIDs in each list (`To_Account`). Absent, only the lists are returned.
              *     Valid only when `GroupName` is empty.
@@ -246,7 +247,7 @@ export interface components {
             /** @description One entry per friend list. */
             ResultItem?: components["schemas"]["FriendListItem"][];
             /** @description The current sequence of the account's lists; send it as `LastSequence` on the next pull. */
-            CurrentSequence?: components["schemas"]["Int64Cursor"];
+            CurrentSequence?: string;
         };
         /**
          * ProfileTag
@@ -261,7 +262,7 @@ export interface components {
          * @example Tag_SNS_IM_Remark
          * @example Tag_Profile_Custom_Test
          */
-        ProfileTag: string;
+        ProfileTag: "Tag_Profile_IM_Nick" | "Tag_Profile_IM_Gender" | "Tag_Profile_IM_BirthDay" | "Tag_Profile_IM_Location" | "Tag_Profile_IM_SelfSignature" | "Tag_Profile_IM_AllowType" | "Tag_Profile_IM_Language" | "Tag_Profile_IM_Image" | "Tag_Profile_IM_MsgSettings" | "Tag_Profile_IM_AdminForbidType" | "Tag_Profile_IM_Level" | "Tag_Profile_IM_Role" | "Tag_SNS_IM_Group" | "Tag_SNS_IM_Remark" | "Tag_SNS_IM_AddSource" | "Tag_SNS_IM_AddWording" | "Tag_SNS_IM_AddTime" | (`Tag_Profile_IM_${string}` & {}) | (`Tag_Profile_Custom_${string}` & {}) | (`Tag_SNS_IM_${string}` & {}) | (`Tag_SNS_Custom_${string}` & {});
         /**
          * FriendGetListRequest
          * @description Request body of `v4/sns/friend_get_list` (pull specified friends).
@@ -342,7 +343,7 @@ export interface components {
              *     vendor's sample is already above 2^32); send it back exactly as received.
              * @default 0
              */
-            Next?: components["schemas"]["Int64Cursor"];
+            Next?: string | bigint | number;
             /** @description Only groups of this type (and `TotalCount` counts only them). Absent, groups of every type. */
             GroupType?: components["schemas"]["GroupType"];
         };
@@ -362,7 +363,7 @@ export interface components {
                 GroupId: string;
             }[];
             /** @description Cursor for the next page; 0 when every group has been returned. */
-            Next?: components["schemas"]["Int64Cursor"];
+            Next?: string;
         };
         /**
          * GetContactGroupRequest

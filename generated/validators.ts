@@ -2,10 +2,10 @@
 // @ts-nocheck -- the Ajv standalone code below is untyped JavaScript; `requestValidators` at the end is the typed surface.
 "use strict";
 export const getFriendLists = validate20;
-const schema31 = {"$id":"getFriendLists","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GroupGetRequest"};
+const schema31 = {"$id":"getFriendLists","$defs":{"UserId":{"type":"string","minLength":1,"maxLength":32,"x-max-utf8-bytes":32},"Int64Cursor":true,"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","x-known-values":["Tag_Profile_IM_Nick","Tag_Profile_IM_Gender","Tag_Profile_IM_BirthDay","Tag_Profile_IM_Location","Tag_Profile_IM_SelfSignature","Tag_Profile_IM_AllowType","Tag_Profile_IM_Language","Tag_Profile_IM_Image","Tag_Profile_IM_MsgSettings","Tag_Profile_IM_AdminForbidType","Tag_Profile_IM_Level","Tag_Profile_IM_Role","Tag_SNS_IM_Group","Tag_SNS_IM_Remark","Tag_SNS_IM_AddSource","Tag_SNS_IM_AddWording","Tag_SNS_IM_AddTime"],"x-open-prefixes":["Tag_Profile_IM_","Tag_Profile_Custom_","Tag_SNS_IM_","Tag_SNS_Custom_"],"pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}}]}},"$ref":"#/$defs/GroupGetRequest"};
 const schema32 = {"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}};
-const schema33 = {"type":"string","minLength":1};
-const schema34 = {"type":"integer","format":"int64","minimum":0};
+const schema33 = {"type":"string","minLength":1,"maxLength":32,"x-max-utf8-bytes":32};
+const schema34 = true;
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -43,8 +43,8 @@ errors++;
 if(data.From_Account !== undefined){
 let data0 = data.From_Account;
 if(typeof data0 === "string"){
-if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data0.length > 32){
+const err2 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -53,9 +53,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-else {
-const err3 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data0.length < 1){
+const err3 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -65,10 +64,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.LastSequence !== undefined){
-let data1 = data.LastSequence;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/LastSequence",schemaPath:"#/$defs/Int64Cursor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err4 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -77,9 +74,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/LastSequence",schemaPath:"#/$defs/Int64Cursor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.NeedFriend !== undefined){
+let data2 = data.NeedFriend;
+if(typeof data2 !== "string"){
+const err5 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -88,27 +87,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-if(data.NeedFriend !== undefined){
-let data2 = data.NeedFriend;
-if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data2 === "Need_Friend_Type_Yes")){
+const err6 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/enum",keyword:"enum",params:{allowedValues: schema32.properties.NeedFriend.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-if(!(data2 === "Need_Friend_Type_Yes")){
-const err7 = {instancePath:instancePath+"/NeedFriend",schemaPath:"#/properties/NeedFriend/enum",keyword:"enum",params:{allowedValues: schema32.properties.NeedFriend.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
 }
 errors++;
 }
@@ -121,7 +106,18 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
 if(data4.length < 1){
-const err8 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err7 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -131,8 +127,9 @@ vErrors.push(err8);
 errors++;
 }
 }
+}
 else {
-const err9 = {instancePath:instancePath+"/GroupName/" + i0,schemaPath:"#/properties/GroupName/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -144,24 +141,12 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
 }
 errors++;
 }
@@ -192,9 +177,9 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const getSpecifiedFriends = validate23;
-const schema35 = {"$id":"getSpecifiedFriends","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/FriendGetListRequest"};
+const schema35 = {"$id":"getSpecifiedFriends","$defs":{"UserId":{"type":"string","minLength":1,"maxLength":32,"x-max-utf8-bytes":32},"Int64Cursor":true,"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","x-known-values":["Tag_Profile_IM_Nick","Tag_Profile_IM_Gender","Tag_Profile_IM_BirthDay","Tag_Profile_IM_Location","Tag_Profile_IM_SelfSignature","Tag_Profile_IM_AllowType","Tag_Profile_IM_Language","Tag_Profile_IM_Image","Tag_Profile_IM_MsgSettings","Tag_Profile_IM_AdminForbidType","Tag_Profile_IM_Level","Tag_Profile_IM_Role","Tag_SNS_IM_Group","Tag_SNS_IM_Remark","Tag_SNS_IM_AddSource","Tag_SNS_IM_AddWording","Tag_SNS_IM_AddTime"],"x-open-prefixes":["Tag_Profile_IM_","Tag_Profile_Custom_","Tag_SNS_IM_","Tag_SNS_Custom_"],"pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}}]}},"$ref":"#/$defs/FriendGetListRequest"};
 const schema36 = {"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}};
-const schema39 = {"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"};
+const schema39 = {"type":"string","x-known-values":["Tag_Profile_IM_Nick","Tag_Profile_IM_Gender","Tag_Profile_IM_BirthDay","Tag_Profile_IM_Location","Tag_Profile_IM_SelfSignature","Tag_Profile_IM_AllowType","Tag_Profile_IM_Language","Tag_Profile_IM_Image","Tag_Profile_IM_MsgSettings","Tag_Profile_IM_AdminForbidType","Tag_Profile_IM_Level","Tag_Profile_IM_Role","Tag_SNS_IM_Group","Tag_SNS_IM_Remark","Tag_SNS_IM_AddSource","Tag_SNS_IM_AddWording","Tag_SNS_IM_AddTime"],"x-open-prefixes":["Tag_Profile_IM_","Tag_Profile_Custom_","Tag_SNS_IM_","Tag_SNS_Custom_"],"pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"};
 const pattern4 = new RegExp("^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$", "u");
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -253,8 +238,8 @@ errors++;
 if(data.From_Account !== undefined){
 let data0 = data.From_Account;
 if(typeof data0 === "string"){
-if(data0.length < 1){
-const err4 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data0.length > 32){
+const err4 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -263,9 +248,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-else {
-const err5 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data0.length < 1){
+const err5 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -275,11 +259,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.To_Account !== undefined){
-let data1 = data.To_Account;
-if(Array.isArray(data1)){
-if(data1.length < 1){
-const err6 = {instancePath:instancePath+"/To_Account",schemaPath:"#/properties/To_Account/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err6 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -288,12 +269,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-let data2 = data1[i0];
-if(typeof data2 === "string"){
-if(data2.length < 1){
-const err7 = {instancePath:instancePath+"/To_Account/" + i0,schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.To_Account !== undefined){
+let data1 = data.To_Account;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err7 = {instancePath:instancePath+"/To_Account",schemaPath:"#/properties/To_Account/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -302,9 +283,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/To_Account/" + i0,schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(data2.length > 32){
+const err8 = {instancePath:instancePath+"/To_Account/" + i0,schemaPath:"#/$defs/UserId/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -313,10 +297,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/To_Account",schemaPath:"#/properties/To_Account/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.length < 1){
+const err9 = {instancePath:instancePath+"/To_Account/" + i0,schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -326,11 +308,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.TagList !== undefined){
-let data3 = data.TagList;
-if(Array.isArray(data3)){
-if(data3.length < 1){
-const err10 = {instancePath:instancePath+"/TagList",schemaPath:"#/properties/TagList/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err10 = {instancePath:instancePath+"/To_Account/" + i0,schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -339,12 +318,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-const len1 = data3.length;
-for(let i1=0; i1<len1; i1++){
-let data4 = data3[i1];
-if(typeof data4 === "string"){
-if(!pattern4.test(data4)){
-const err11 = {instancePath:instancePath+"/TagList/" + i1,schemaPath:"#/$defs/ProfileTag/pattern",keyword:"pattern",params:{pattern: "^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},message:"must match pattern \""+"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"+"\""};
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/To_Account",schemaPath:"#/properties/To_Account/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -354,8 +331,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/TagList/" + i1,schemaPath:"#/$defs/ProfileTag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.TagList !== undefined){
+let data3 = data.TagList;
+if(Array.isArray(data3)){
+if(data3.length < 1){
+const err12 = {instancePath:instancePath+"/TagList",schemaPath:"#/properties/TagList/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -364,10 +344,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/TagList",schemaPath:"#/properties/TagList/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/TagList/" + i1,schemaPath:"#/$defs/ProfileTag/pattern",keyword:"pattern",params:{pattern: "^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},message:"must match pattern \""+"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -377,14 +359,37 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath:instancePath+"/TagList/" + i1,schemaPath:"#/$defs/ProfileTag/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/TagList",schemaPath:"#/properties/TagList/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -415,7 +420,7 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const getAppGroups = validate26;
-const schema40 = {"$id":"getAppGroups","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GetAppIdGroupListRequest"};
+const schema40 = {"$id":"getAppGroups","$defs":{"UserId":{"type":"string","minLength":1,"maxLength":32,"x-max-utf8-bytes":32},"Int64Cursor":true,"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","x-known-values":["Tag_Profile_IM_Nick","Tag_Profile_IM_Gender","Tag_Profile_IM_BirthDay","Tag_Profile_IM_Location","Tag_Profile_IM_SelfSignature","Tag_Profile_IM_AllowType","Tag_Profile_IM_Language","Tag_Profile_IM_Image","Tag_Profile_IM_MsgSettings","Tag_Profile_IM_AdminForbidType","Tag_Profile_IM_Level","Tag_Profile_IM_Role","Tag_SNS_IM_Group","Tag_SNS_IM_Remark","Tag_SNS_IM_AddSource","Tag_SNS_IM_AddWording","Tag_SNS_IM_AddTime"],"x-open-prefixes":["Tag_Profile_IM_","Tag_Profile_Custom_","Tag_SNS_IM_","Tag_SNS_Custom_"],"pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}}]}},"$ref":"#/$defs/GetAppIdGroupListRequest"};
 const schema41 = {"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}};
 const schema43 = {"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]};
 
@@ -477,10 +482,10 @@ errors++;
 }
 }
 }
-if(data.Next !== undefined){
-let data1 = data.Next;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/Next",schemaPath:"#/$defs/Int64Cursor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.GroupType !== undefined){
+let data2 = data.GroupType;
+if(typeof data2 !== "string"){
+const err4 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -489,9 +494,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/Next",schemaPath:"#/$defs/Int64Cursor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!((((((data2 === "Public") || (data2 === "Private")) || (data2 === "ChatRoom")) || (data2 === "AVChatRoom")) || (data2 === "BChatRoom")) || (data2 === "Community"))){
+const err5 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -502,37 +506,13 @@ errors++;
 }
 }
 }
-if(data.GroupType !== undefined){
-let data2 = data.GroupType;
-if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-if(!((((((data2 === "Public") || (data2 === "Private")) || (data2 === "ChatRoom")) || (data2 === "AVChatRoom")) || (data2 === "BChatRoom")) || (data2 === "Community"))){
-const err7 = {instancePath:instancePath+"/GroupType",schemaPath:"#/$defs/GroupType/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
 }
 errors++;
 }
@@ -563,8 +543,8 @@ return errors === 0;
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const getConversationGroupMarks = validate29;
-const schema44 = {"$id":"getConversationGroupMarks","$defs":{"UserId":{"type":"string","minLength":1},"Int64Cursor":{"type":"integer","format":"int64","minimum":0},"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0}}}]}},"$ref":"#/$defs/GetContactGroupRequest"};
-const schema45 = {"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0}}};
+const schema44 = {"$id":"getConversationGroupMarks","$defs":{"UserId":{"type":"string","minLength":1,"maxLength":32,"x-max-utf8-bytes":32},"Int64Cursor":true,"GroupGetRequest":{"type":"object","additionalProperties":false,"required":["From_Account"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"LastSequence":{"$ref":"#/$defs/Int64Cursor"},"NeedFriend":{"type":"string","enum":["Need_Friend_Type_Yes"]},"GroupName":{"type":"array","items":{"type":"string","minLength":1}}}},"Envelope":{"type":"object","required":["ActionStatus","ErrorCode","ErrorInfo"],"properties":{"ActionStatus":{"type":"string","enum":["OK","FAIL"]},"ErrorCode":{"type":"integer","format":"int32"},"ErrorInfo":{"type":"string"},"ErrorDisplay":{"type":"string"}}},"FriendListItem":{"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string"},"FriendNumber":{"type":"integer","format":"int32","minimum":0},"To_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}},"GroupGetResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ResultItem":{"type":"array","items":{"$ref":"#/$defs/FriendListItem"}},"CurrentSequence":{"$ref":"#/$defs/Int64Cursor"}}}]},"ProfileTag":{"type":"string","x-known-values":["Tag_Profile_IM_Nick","Tag_Profile_IM_Gender","Tag_Profile_IM_BirthDay","Tag_Profile_IM_Location","Tag_Profile_IM_SelfSignature","Tag_Profile_IM_AllowType","Tag_Profile_IM_Language","Tag_Profile_IM_Image","Tag_Profile_IM_MsgSettings","Tag_Profile_IM_AdminForbidType","Tag_Profile_IM_Level","Tag_Profile_IM_Role","Tag_SNS_IM_Group","Tag_SNS_IM_Remark","Tag_SNS_IM_AddSource","Tag_SNS_IM_AddWording","Tag_SNS_IM_AddTime"],"x-open-prefixes":["Tag_Profile_IM_","Tag_Profile_Custom_","Tag_SNS_IM_","Tag_SNS_Custom_"],"pattern":"^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$"},"FriendGetListRequest":{"type":"object","additionalProperties":false,"required":["From_Account","To_Account","TagList"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"To_Account":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/UserId"},"x-recommended-max-items":100},"TagList":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/ProfileTag"}}}},"SnsProfileItem":{"type":"object","required":["Tag","Value"],"properties":{"Tag":{"$ref":"#/$defs/ProfileTag"},"Value":{"type":["string","integer","array"],"items":{"type":"string"}}}},"FriendInfoItem":{"type":"object","required":["To_Account","ResultCode"],"properties":{"To_Account":{"$ref":"#/$defs/UserId"},"SnsProfileItem":{"type":"array","items":{"$ref":"#/$defs/SnsProfileItem"}},"ResultCode":{"type":"integer","format":"int32"},"ResultInfo":{"type":"string"}}},"FriendGetListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"InfoItem":{"type":"array","items":{"$ref":"#/$defs/FriendInfoItem"}},"Fail_Account":{"type":"array","items":{"$ref":"#/$defs/UserId"}}}}]},"GroupType":{"type":"string","enum":["Public","Private","ChatRoom","AVChatRoom","BChatRoom","Community"]},"GetAppIdGroupListRequest":{"type":"object","additionalProperties":false,"properties":{"Limit":{"type":"integer","format":"int32","minimum":1,"maximum":10000},"Next":{"$ref":"#/$defs/Int64Cursor"},"GroupType":{"$ref":"#/$defs/GroupType"}}},"GetAppIdGroupListResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"TotalCount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991},"GroupIdList":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Next":{"$ref":"#/$defs/Int64Cursor"}}}]},"GetContactGroupRequest":{"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}},"ContactItem":{"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[1,2]},"To_Account":{"$ref":"#/$defs/UserId"},"ToGroupId":{"type":"string"},"StandardMark":{"type":"string","pattern":"^[01]*$"},"CustomMark":{"type":"string"},"ContactGroupId":{"type":"array","items":{"type":"integer","format":"int32"}},"Timestamp":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991}}},"GetContactGroupResponse":{"allOf":[{"$ref":"#/$defs/Envelope"},{"type":"object","properties":{"ContactItem":{"type":"array","items":{"$ref":"#/$defs/ContactItem"}},"GroupItem":{"type":"array","items":{"type":"object","required":["GroupId","GroupName"],"properties":{"GroupName":{"type":"string"},"GroupId":{"type":"integer","format":"int32"}}}},"CompleteFlag":{"type":"integer","enum":[0,1]},"NextStartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}}]}},"$ref":"#/$defs/GetContactGroupRequest"};
+const schema45 = {"type":"object","additionalProperties":false,"required":["From_Account","StartIndex"],"properties":{"From_Account":{"$ref":"#/$defs/UserId"},"StartIndex":{"type":"integer","format":"int32","minimum":0,"maximum":2147483647}}};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -612,8 +592,8 @@ errors++;
 if(data.From_Account !== undefined){
 let data0 = data.From_Account;
 if(typeof data0 === "string"){
-if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data0.length > 32){
+const err3 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -622,9 +602,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-else {
-const err4 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data0.length < 1){
+const err4 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -634,10 +613,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.StartIndex !== undefined){
-let data1 = data.StartIndex;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err5 = {instancePath:instancePath+"/StartIndex",schemaPath:"#/properties/StartIndex/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err5 = {instancePath:instancePath+"/From_Account",schemaPath:"#/$defs/UserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -646,9 +623,11 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/StartIndex",schemaPath:"#/properties/StartIndex/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.StartIndex !== undefined){
+let data1 = data.StartIndex;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/StartIndex",schemaPath:"#/properties/StartIndex/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -657,16 +636,37 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 2147483647 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/StartIndex",schemaPath:"#/properties/StartIndex/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/StartIndex",schemaPath:"#/properties/StartIndex/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }

@@ -1,34 +1,78 @@
 // The signal of one attempt: aborts when the attempt's time is up or when the caller's signal aborts, and says which.
+// It also races promises against itself, so an attempt ends on time even when a custom fetch ignores the signal or
+// a body read never settles (a dropped abort link in undici, a server that stops sending).
+
+export type AbortKind = 'timeout' | 'aborted';
+
 export interface AttemptSignal {
   signal: AbortSignal;
-  /** Why it aborted, if it did. */
-  reason(): 'timeout' | 'aborted' | undefined;
-  /** Stops the timer and detaches from the caller's signal. */
+  /** Why it aborted, if it did: the attempt's time limit or the caller's `AbortSignal.timeout()` is a timeout. */
+  reason(): AbortKind | undefined;
+  /** Settles like `promise`, or rejects with the abort reason as soon as the signal aborts, whichever is first. */
+  race<T>(promise: Promise<T>): Promise<T>;
+  /** Stops the timer. */
   dispose(): void;
 }
 
 // setTimeout fires after 1 ms for any delay above 2^31 − 1 ms (~24.8 days); a longer limit means no practical limit.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function attemptSignal(timeoutMs: number, callerSignal: AbortSignal | undefined): AttemptSignal {
+/** Whether an abort reason is a timeout (`AbortSignal.timeout()` aborts with a `TimeoutError` DOMException). */
+export function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === 'TimeoutError';
+}
+
+/**
+ * A signal that aborts when any of the given ones does, without adding a listener to them where the platform has
+ * AbortSignal.any (every current runtime): a caller's signal shared by many calls never collects listeners.
+ */
+export function followSignals(signals: readonly AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals as AbortSignal[]);
   const controller = new AbortController();
-  let why: 'timeout' | 'aborted' | undefined;
-  const onCallerAbort = (): void => {
-    why ??= 'aborted';
-    controller.abort(callerSignal?.reason);
-  };
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true, signal: controller.signal });
+  }
+  return controller.signal;
+}
+
+export function attemptSignal(timeoutMs: number, callSignal: AbortSignal | undefined): AttemptSignal {
+  const limit = new AbortController();
   const timer = setTimeout(() => {
-    why ??= 'timeout';
-    controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
+    limit.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
   }, Math.min(timeoutMs, MAX_TIMER_MS));
-  if (callerSignal?.aborted) onCallerAbort();
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  const signal = callSignal ? followSignals([callSignal, limit.signal]) : limit.signal;
   return {
-    signal: controller.signal,
-    reason: () => why,
+    signal,
+    reason() {
+      if (callSignal?.aborted) return isTimeoutReason(callSignal.reason) ? 'timeout' : 'aborted';
+      return limit.signal.aborted ? 'timeout' : undefined;
+    },
+    race<T>(promise: Promise<T>): Promise<T> {
+      if (signal.aborted) {
+        promise.catch(() => {}); // it may still reject later; nobody waits for it any more
+        return Promise.reject(signal.reason);
+      }
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = (): void => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(
+          (value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+          },
+        );
+      });
+    },
     dispose() {
       clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
 }

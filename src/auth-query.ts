@@ -18,16 +18,13 @@ export function randomUint32(): number {
 export interface AuthParams {
   sdkAppId: number;
   identifier: string;
-  /** The usersig for the next request (cached by the caller). */
-  userSig: () => Promise<string>;
 }
 
-/** Returns a function that gives the query string of one attempt. */
-export function authQuery({ sdkAppId, identifier, userSig }: AuthParams): () => Promise<string> {
+/** Returns a function that gives the query string of one attempt made with a usersig. */
+export function authQuery({ sdkAppId, identifier }: AuthParams): (userSig: string) => string {
   let signedFor: string | undefined;
   let prefix = '';
-  return async () => {
-    const sig = await userSig();
+  return (sig) => {
     if (sig !== signedFor) {
       signedFor = sig;
       prefix = `sdkappid=${sdkAppId}&identifier=${encodeURIComponent(identifier)}&usersig=${encodeURIComponent(sig)}&random=`;

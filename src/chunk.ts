@@ -1,8 +1,10 @@
 // Splits an operation whose request list the vendor wants short (x-chunking: getSpecifiedFriends' To_Account, at most
-// 100 per call) into several calls with bounded concurrency, and merges the replies' lists in request order.
-import pLimit from 'p-limit';
+// 100 per call) into several calls and merges the replies' lists in request order. How many chunks are in flight
+// follows the operation's rate: rate × round trip keeps the pacer — not a fixed number of parallel calls — setting the
+// speed, with headroom for jitter, up to an explicit cap. A failed chunk either fails the whole call (the default,
+// loud) or, when the caller asks to collect failures, is listed with its items and error beside the merged reply.
 import { operations, type OperationId } from '../generated/api-facts.js';
-import { ChatApiError } from './errors.js';
+import { ChatApiError, TransportCode } from './errors.js';
 
 type Chunking = NonNullable<(typeof operations)[OperationId]['chunking']>;
 
@@ -17,55 +19,137 @@ export function chunkPlan(operation: OperationId, size: number): ChunkPlan | nul
   return chunking ? { field: chunking.field, size, merge: chunking.merge } : null;
 }
 
+/** A chunk that failed in a split call run with `chunkFailures: 'collect'`. */
+export interface FailedChunk {
+  /** 0-based index of the chunk. */
+  index: number;
+  /** The request items (e.g. UserIDs) it covered. */
+  items: readonly unknown[];
+  /** Why it failed (after its retries). */
+  error: ChatApiError;
+}
+
+/** 'reject': the first failed chunk rejects the call and stops the rest; 'collect': failed chunks come back in `failedChunks`. */
+export type ChunkFailures = 'reject' | 'collect';
+
+// Chunks in flight before the first reply has measured the round trip.
+const STARTING_CONCURRENCY = 4;
+// In flight beyond rate × round trip: covers jitter of the round trip, so the pacer never waits for a free slot.
+const HEADROOM = 1.5;
+
+/**
+ * Chunks to keep in flight: rate × round trip with headroom, at least 1, at most `cap`. Without a rate limit, or
+ * before a round trip is known, it is `cap` or the starting number.
+ */
+export function chunkConcurrency(rate: number | null, roundTripMs: number | undefined, cap: number): number {
+  if (rate === null) return cap;
+  if (roundTripMs === undefined) return Math.min(cap, STARTING_CONCURRENCY);
+  return Math.max(1, Math.min(cap, Math.ceil((rate * roundTripMs * HEADROOM) / 1000) + 1));
+}
+
 function describeItems(items: readonly unknown[]): string {
   const shown = items.slice(0, 3).map(String).join(', ');
   return items.length > 3 ? `${shown}, … ${String(items.at(-1))} (${items.length} in all)` : shown;
 }
 
-/** Runs one call per chunk; the first failure aborts the rest and rejects naming the chunk's items. */
-export async function callInChunks(
+function chunkError(error: ChatApiError, plan: ChunkPlan, index: number, chunks: readonly unknown[][]): ChatApiError {
+  const items = chunks[index] as unknown[];
+  const where = `chunk ${index + 1} of ${chunks.length}, ${plan.field} ${describeItems(items)}`;
+  return new ChatApiError(`${error.message} [${where}]`, {
+    code: error.code, info: error.info, display: error.display, operation: error.operation,
+    httpStatus: error.httpStatus, retryable: error.retryable, attempts: error.attempts, cause: error,
+    chunk: { index, count: chunks.length, items },
+  });
+}
+
+function abortedBeforeSending(operation: string, reason: unknown): ChatApiError {
+  return new ChatApiError(`${operation}: aborted by the caller`, {
+    code: TransportCode.aborted, info: 'aborted by the caller', operation, retryable: false, attempts: 0, cause: reason,
+  });
+}
+
+export interface ChunkRun {
+  signal?: AbortSignal | undefined;
+  /** How many chunks may be in flight; asked before each start, so it follows the current rate and round trip. */
+  concurrency: () => number;
+  failures: ChunkFailures;
+}
+
+/** Runs one call per chunk and merges the replies in request order. */
+export function callInChunks(
   operation: OperationId,
   plan: ChunkPlan,
   body: Record<string, unknown>,
-  concurrency: number,
-  signal: AbortSignal | undefined,
+  run: ChunkRun,
   call: (body: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
+  const { signal } = run;
+  if (signal?.aborted) return Promise.reject(abortedBeforeSending(operation, signal.reason));
   const items = body[plan.field] as readonly unknown[];
   const chunks: unknown[][] = [];
   for (let start = 0; start < items.length; start += plan.size) chunks.push(items.slice(start, start + plan.size));
+  const replies: (Record<string, unknown> | undefined)[] = new Array(chunks.length);
+  const failed: FailedChunk[] = [];
   const stop = new AbortController();
-  const onAbort = (): void => stop.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const limit = pLimit(concurrency);
-  try {
-    const replies = await Promise.all(
-      chunks.map((chunk, index) =>
-        limit(async () => {
-          try {
-            return await call({ ...body, [plan.field]: chunk }, stop.signal);
-          } catch (error) {
-            stop.abort();
-            if (!(error instanceof ChatApiError)) throw error;
-            const where = `chunk ${index + 1} of ${chunks.length}, ${plan.field} ${describeItems(chunk)}`;
-            throw new ChatApiError(`${error.message} [${where}]`, {
-              code: error.code, info: error.info, display: error.display, operation: error.operation,
-              httpStatus: error.httpStatus, retryable: error.retryable, attempts: error.attempts, cause: error,
-              chunk: { index, count: chunks.length, items: chunk },
-            });
-          }
-        }),
-      ),
-    );
-    const merged: Record<string, unknown> = { ...replies[0] };
-    for (const field of plan.merge) {
-      const lists = replies.map((reply) => reply[field]).filter((list): list is unknown[] => Array.isArray(list));
-      if (lists.length > 0) merged[field] = lists.flat();
-      else delete merged[field];
-    }
-    return merged;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    limit.clearQueue();
+
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let running = 0;
+    let settled = false;
+    const onAbort = (): void => stop.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (error !== undefined) {
+        stop.abort();
+        reject(error);
+        return;
+      }
+      const done = replies.filter((reply): reply is Record<string, unknown> => reply !== undefined);
+      if (done.length === 0) {
+        reject((failed[0] as FailedChunk).error);
+        return;
+      }
+      resolve(merge(plan, done, run.failures === 'collect' ? failed.sort((a, b) => a.index - b.index) : undefined));
+    };
+
+    const launch = (): void => {
+      while (!settled && next < chunks.length && running < Math.max(1, run.concurrency())) {
+        const index = next++;
+        running += 1;
+        call({ ...body, [plan.field]: chunks[index] }, stop.signal).then(
+          (reply) => {
+            replies[index] = reply;
+          },
+          (error: unknown) => {
+            // A caller's abort, or a bug, is never a chunk failure to collect.
+            if (!(error instanceof ChatApiError) || error.code === TransportCode.aborted || run.failures === 'reject') {
+              finish(error instanceof ChatApiError ? chunkError(error, plan, index, chunks) : error);
+              return;
+            }
+            failed.push({ index, items: chunks[index] as unknown[], error: chunkError(error, plan, index, chunks) });
+          },
+        ).finally(() => {
+          running -= 1;
+          if (running === 0 && next === chunks.length) finish();
+          else launch();
+        });
+      }
+    };
+    launch();
+  });
+}
+
+function merge(plan: ChunkPlan, replies: readonly Record<string, unknown>[], failed: FailedChunk[] | undefined): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...replies[0] };
+  for (const field of plan.merge) {
+    const lists = replies.map((reply) => reply[field]).filter((list): list is unknown[] => Array.isArray(list));
+    if (lists.length > 0) merged[field] = lists.flat();
+    else delete merged[field];
   }
+  if (failed) merged['failedChunks'] = failed;
+  return merged;
 }

@@ -1,45 +1,94 @@
-// Assembles the client: options → usersig source → openapi-fetch client with the auth middleware → one method per
-// operation of the document, each running validate → (split) → rate limit → attempt, retried.
+// Assembles the client: options → usersig source → one request pipeline, which every way of calling goes through:
+// the methods generated from the document, `paginate`, split calls, `request(path, body)` and `client.api`.
+//
+//   validate → split → retry decision ⟲ [ sign → rate-limit turn → attempt with time limit → envelope check ]
+//
+// The call stages (left) run once per call or chunk; the bracketed attempt stages run for every attempt.
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths, operations as OperationTypes } from '../generated/openapi.js';
+import type { paths } from '../generated/openapi.js';
 import { operations, type OperationId } from '../generated/api-facts.js';
-import { resolveOptions, type ChatClientOptions } from './options.js';
+import type { OperationMethods } from '../generated/methods.js';
+import { resolveOptions, resolveRetry, type ChatClientOptions } from './options.js';
 import { fixedUserSig, signingUserSig, type UserSigSource } from './user-sig-source.js';
-import { authMiddleware } from './auth-middleware.js';
 import { authQuery } from './auth-query.js';
 import { stringifyJson } from './json.js';
-import { assertValidRequest } from './validate.js';
-import { rateLimiter, type Scheduler } from './rate-limit.js';
-import { withRetries } from './retry.js';
-import { sendAttempt, type AttemptContext } from './transport.js';
-import { paginate, isPaged, type PagedOperationId } from './paginate.js';
-import { chunkPlan, callInChunks } from './chunk.js';
+import { paginate, isPaged, type PagedOperationId, type PaginateOptions, type PageWalk, type ItemsFieldOf, type ListItemOf } from './paginate.js';
+import { followSignals } from './attempt-signal.js';
+import { compose, type Attempt, type Call, type Envelope } from './pipeline/context.js';
+import { validateStage } from './pipeline/validate-stage.js';
+import { splitStage } from './pipeline/split-stage.js';
+import { retryStage } from './pipeline/retry-stage.js';
+import { signStage } from './pipeline/sign-stage.js';
+import { turnStage } from './pipeline/turn-stage.js';
+import { attemptStage } from './pipeline/attempt-stage.js';
+import { envelopeStage } from './pipeline/envelope-stage.js';
+import { flows } from './pipeline/flow.js';
+import type { Pacer } from './rate-limit.js';
+import { callerAbortError } from './pipeline/failures.js';
+import { apiFetch } from './pipeline/api-fetch.js';
+import type { CallOptions, RequestOf, SuccessOf } from './types.js';
 
-/** The request body of an operation, as the document describes it. */
-export type RequestOf<Op extends OperationId> = OperationTypes[Op]['requestBody']['content']['application/json'];
-/** The 200 reply body of an operation (envelope and fields). */
-export type ReplyOf<Op extends OperationId> = OperationTypes[Op]['responses'][200]['content']['application/json'];
+export type { OperationMethods };
+export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, MethodReply, CollectedFailures, RetryOptions } from './types.js';
 
-export interface CallOptions {
-  /** Aborts the call, including its back-off waits and queued rate-limit turn. */
-  signal?: AbortSignal;
-  /** Extra request headers, e.g. `Prefer: example=failUserSigExpired` to pick a reply of the mock. */
-  headers?: HeadersInit;
-}
+type Pagination<Op extends PagedOperationId> = NonNullable<(typeof operations)[Op]['pagination']>;
+type CursorField<Op extends PagedOperationId> = Pagination<Op>['cursor']['request'];
 
-export type OperationMethods = {
-  [Op in OperationId]: (body: RequestOf<Op>, options?: CallOptions) => Promise<ReplyOf<Op>>;
-};
+/** A paged operation's body: the cursor is optional, since paginate fills it in (from its start value). */
+export type PageRequestOf<Op extends PagedOperationId> = Omit<RequestOf<Op>, CursorField<Op>> &
+  Partial<Pick<RequestOf<Op>, CursorField<Op> & keyof RequestOf<Op>>>;
+/** One item of a paged operation's list (x-pagination.items): a group of getAppGroups, a conversation… */
+export type PageItemOf<Op extends PagedOperationId> = ListItemOf<SuccessOf<Op>, ItemsFieldOf<Op>>;
+
+type PathOf<Op extends OperationId> = (typeof operations)[Op]['path'];
+type OperationAt<P extends string> = {
+  [Op in OperationId]: P extends PathOf<Op> ? Op : `/${P}` extends PathOf<Op> ? Op : never;
+}[OperationId];
+/** The body `request()` takes for a path: the operation's when the document describes the path. */
+export type PathRequest<P extends string> = [OperationAt<P>] extends [never] ? Record<string, unknown> : RequestOf<OperationAt<P>>;
+/** What `request()` resolves with for a path. */
+export type PathReply<P extends string> = [OperationAt<P>] extends [never] ? Record<string, unknown> : SuccessOf<OperationAt<P>>;
 
 export interface ChatClient extends OperationMethods {
-  /** Pages of a paged operation, fetched one at a time as the loop asks for them. */
-  paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, options?: CallOptions): AsyncIterable<ReplyOf<Op>>;
-  /** The openapi-fetch client with the auth middleware, for `{ data, error, response }` calls (no retries, no checks). */
+  /**
+   * Walks a paged operation: its pages (`for await`), its items (`.items()`) and a `summary`. The body's cursor is
+   * optional (the walk starts at the document's start value); see PaginateOptions for read-ahead and a page cap.
+   */
+  paginate<Op extends PagedOperationId>(
+    operation: Op,
+    body: PageRequestOf<Op>,
+    options?: CallOptions & PaginateOptions,
+  ): PageWalk<SuccessOf<Op>, PageItemOf<Op>>;
+  /**
+   * Any TIM REST path (`'v4/im_open_login_svc/account_check'`, with or without the leading slash) through the same
+   * pipeline: signing, rate limit, envelope check, retries, redaction. Typed when the document describes the path;
+   * other paths get the public error codes and are re-sent only after failures that provably did not execute.
+   */
+  request<P extends string>(path: P, body: PathRequest<P>, options?: CallOptions): Promise<PathReply<P>>;
+  /**
+   * An openapi-fetch client (`{ data, error, response }` calls) whose requests run through the same pipeline, with
+   * lossless JSON. `data` is the envelope, also when it says FAIL (after retries); transport failures reject.
+   */
   readonly api: Client<paths>;
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) throw new TypeError(`call options: ${name} must be a positive integer (got ${String(value)})`);
+  return value as number;
+}
+
+const operationByPath = new Map<string, OperationId>((Object.keys(operations) as OperationId[]).map((id) => [operations[id].path, id]));
+
+function normalizePath(path: unknown): string {
+  if (typeof path !== 'string' || !/^\/?[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)+$/.test(path)) {
+    throw new TypeError(`request: path must look like 'v4/service/command' (got ${JSON.stringify(path)})`);
+  }
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 export function createChatClient(input: ChatClientOptions): ChatClient {
   const options = resolveOptions(input);
+  const secretKey = options.credential.kind === 'secretKey' ? options.credential.secretKey : undefined;
   const userSig: UserSigSource =
     options.credential.kind === 'userSig'
       ? fixedUserSig(options.credential.userSig)
@@ -51,63 +100,74 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
           renewAfter: 0.75,
           now: Date.now,
         });
-  const query = authQuery({ sdkAppId: options.sdkAppId, identifier: options.identifier, userSig: () => userSig.current() });
-  const api = createClient<paths>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  api.use(authMiddleware(query));
-  const attemptContext: AttemptContext = {
-    baseUrl: options.baseUrl,
-    fetch: options.fetch,
-    query,
-    timeoutMs: options.timeoutMs,
-    secrets: () => userSig.secrets(),
-  };
+  const secretsOf = (attempt: Attempt): readonly string[] =>
+    [secretKey, attempt.userSig].filter((secret): secret is string => secret !== undefined);
 
-  const schedulers = new Map<OperationId, Scheduler>();
-  const schedulerOf = (operation: OperationId): Scheduler => {
-    let scheduler = schedulers.get(operation);
-    if (!scheduler) schedulers.set(operation, (scheduler = rateLimiter(options.rateLimit(operation))));
-    return scheduler;
-  };
+  // One pacer and round-trip meter per operation (or undocumented path) per client.
+  const flowOf = flows((call) => options.rateLimit(call.operation));
+  const pacerOf = (call: Call): Pacer | undefined => flowOf(call).pacer;
 
-  /** One logical call (no splitting): every attempt takes its own rate-limit turn, signature and random. */
-  const callOnce = (operation: OperationId, body: unknown, { signal, headers }: CallOptions): Promise<Record<string, unknown>> => {
-    const { path } = operations[operation];
-    const json = stringifyJson(body);
-    const schedule = schedulerOf(operation);
-    return withRetries(operation, () => schedule(() => sendAttempt(attemptContext, operation, path, json, signal, headers), signal), options.retry, {
-      renewUserSig: () => userSig.renew(),
-      signal,
-    });
-  };
+  const exchange = compose(
+    [signStage({ baseUrl: options.baseUrl, userSig, query: authQuery(options) }), turnStage(flowOf)],
+    envelopeStage(secretsOf)(
+      attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks: options.hooks, secrets: secretsOf }),
+    ),
+  );
+  const run = compose(
+    [validateStage, splitStage({ chunkSize: options.chunkSize, maxConcurrency: options.chunkConcurrency, flowOf })],
+    retryStage({ pacerOf, renewUserSig: (rejected) => userSig.renew(rejected), hooks: options.hooks })(exchange),
+  );
 
-  const operationIds = Object.keys(operations) as OperationId[];
-  const chunkPlans = new Map(operationIds.map((operation) => [operation, chunkPlan(operation, options.chunkSize)]));
-
-  const call = async (operation: OperationId, body: unknown, callOptions: CallOptions = {}): Promise<Record<string, unknown>> => {
-    assertValidRequest(operation, body);
-    const plan = chunkPlans.get(operation) ?? null;
-    const items = plan ? (body as Record<string, unknown>)[plan.field] : undefined;
-    if (plan && Array.isArray(items) && items.length > plan.size) {
-      return callInChunks(operation, plan, body as Record<string, unknown>, options.chunkConcurrency, callOptions.signal, (chunk, chunkSignal) =>
-        callOnce(operation, chunk, { ...callOptions, signal: chunkSignal }),
-      );
-    }
-    return callOnce(operation, body, callOptions);
+  const call = async (operation: OperationId | undefined, path: string, body: unknown, callOptions: CallOptions = {}): Promise<Envelope> => {
+    const { signal, headers } = callOptions;
+    const name = operation ?? path;
+    const descriptor: Call = {
+      name,
+      operation,
+      path,
+      idempotent: operation !== undefined && operations[operation].idempotent,
+      body,
+      signal: signal && followSignals([signal]),
+      callerSignal: signal,
+      headers,
+      timeoutMs: callOptions.timeoutMs === undefined ? options.timeoutMs : positiveInteger('timeoutMs', callOptions.timeoutMs),
+      retry: callOptions.retry === undefined ? options.retry : resolveRetry(callOptions.retry, options.retry),
+      chunkFailures: callOptions.chunkFailures ?? 'reject',
+    };
+    if (signal?.aborted) throw callerAbortError(descriptor, 0);
+    return run(descriptor);
   };
 
   const methods = Object.fromEntries(
-    operationIds.map((operation) => [
+    (Object.keys(operations) as OperationId[]).map((operation) => [
       operation,
-      (body: unknown, callOptions?: CallOptions) => call(operation, body, callOptions),
+      (body: unknown = {}, callOptions?: CallOptions) => call(operation, operations[operation].path, body, callOptions),
     ]),
   ) as unknown as OperationMethods;
+
+  const runPath = async (path: string, body: unknown, callOptions?: CallOptions): Promise<Envelope> => {
+    const normalized = normalizePath(path);
+    return call(operationByPath.get(normalized), normalized, body, callOptions);
+  };
+
+  const api = createClient<paths>({ baseUrl: options.baseUrl, fetch: apiFetch(options.baseUrl, runPath), bodySerializer: stringifyJson });
 
   return {
     ...methods,
     api,
-    paginate<Op extends PagedOperationId>(operation: Op, body: RequestOf<Op>, callOptions?: CallOptions) {
+    paginate<Op extends PagedOperationId>(operation: Op, body: PageRequestOf<Op>, walkOptions: CallOptions & PaginateOptions = {}) {
       if (!isPaged(operation)) throw new TypeError(`paginate: ${String(operation)} is not a paged operation`);
-      return paginate(operation, body, (page) => call(operation, page, callOptions)) as AsyncIterable<ReplyOf<Op>>;
+      const { readAhead, maxPages, ...callOptions } = walkOptions;
+      const { path } = operations[operation];
+      return paginate<SuccessOf<Op>, PageItemOf<Op>>(
+        operation,
+        body,
+        (page, signal) => call(operation, path, page, { ...callOptions, signal }) as Promise<unknown> as Promise<SuccessOf<Op>>,
+        { readAhead, maxPages, signal: callOptions.signal },
+      );
+    },
+    request<P extends string>(path: P, body: PathRequest<P>, callOptions?: CallOptions) {
+      return runPath(path, body, callOptions) as Promise<PathReply<P>>;
     },
   };
 }

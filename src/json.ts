@@ -1,25 +1,123 @@
 // JSON for a wire format with 64-bit integers. A double holds integers exactly only up to 2^53 − 1, and the server
-// sends cursors and sequences above that, so replies are parsed without rounding (unsafe integers become bigint) and
-// bigint values in requests are written as plain JSON numbers.
-import { parse as parseLossless, stringify as stringifyLossless, isInteger, isSafeNumber } from 'lossless-json';
+// sends cursors and sequences above that. The document names those fields (generated/wire-fields.ts): in replies they
+// become decimal strings, always, whatever their size (one type per field, exact, JSON.stringify-safe, sent back as
+// is); in requests the validator turns them into bigint, which `stringifyJson` writes as a bare JSON number.
+import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import type { Int64Field } from '../generated/wire-fields.js';
 
-// Any integer with 16 or more digits may exceed 2^53 − 1 (9007199254740991 has 16). A JSON number starts the text or
-// follows `:`, `,` or `[` (after optional white space), so digits inside strings (numeric UserIDs) do not count. Text
-// without such a number is parsed by the engine's JSON.parse, several times faster than the lossless parser.
-const LONG_NUMBER = /(?:^|[:,[])\s*-?\d{16}/;
+// A number token that JSON.parse could change: 16 or more digits (may exceed 2^53 − 1; 9007199254740991 has 16), or a
+// fraction or exponent (`1e3`, `4.0` are not plain integers). A JSON number starts the text or follows `:`, `,` or `[`
+// (after optional white space), so digits inside most strings do not count; a string that looks like one only sends
+// the text down the exact path. Text without such a token is parsed by the engine's JSON.parse, several times faster.
+const INEXACT_NUMBER = /(?:^|[:,[])\s*-?(?:\d{16}|\d+[.eE])/;
+const PLAIN_INTEGER = /^-?\d+$/;
 
-function parseNumber(text: string): number | bigint {
-  if (isInteger(text) && !isSafeNumber(text)) return BigInt(text);
-  return Number(text);
+/** A number token kept as its text by the exact path, until the walk below decides what it becomes. */
+class NumberText {
+  constructor(readonly text: string) {}
 }
 
-/** Parses a reply body; integers beyond Number.MAX_SAFE_INTEGER come back as bigint, never rounded. */
+function keepText(text: string): number | NumberText {
+  if (PLAIN_INTEGER.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  return new NumberText(text);
+}
+
+/** A reply field that breaks its wire rule (an int64 that is not an exact decimal integer in range). */
+export interface ReplyFieldProblem {
+  /** Dotted path of the field, e.g. `Next` or `ResultItem.0.Seq`. */
+  field: string;
+  /** What is wrong, quoting a short form of the value. */
+  rule: string;
+}
+
+export interface ParsedReply {
+  value: unknown;
+  /** Problems of the int64 fields; the caller decides whether they matter (they do not in a FAIL envelope). */
+  problems: ReplyFieldProblem[];
+}
+
+function quote(value: unknown): string {
+  const text = value instanceof NumberText ? value.text : typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
+/** The exact decimal form of an int64 reply value, or the reason it has none. */
+function int64Text(value: unknown, field: Int64Field): { text: string } | { rule: string } {
+  let digits: bigint | undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) digits = BigInt(value);
+  else if (value instanceof NumberText && PLAIN_INTEGER.test(value.text)) digits = BigInt(value.text);
+  else if (typeof value === 'string' && PLAIN_INTEGER.test(value)) digits = BigInt(value);
+  if (digits === undefined) {
+    const form = value instanceof NumberText ? 'a number not in plain integer form (fraction or exponent)' : 'not an integer';
+    return { rule: `is ${quote(value)}: ${form}; a 64-bit integer is sent as decimal digits` };
+  }
+  if (digits < BigInt(field.minimum)) return { rule: `is ${quote(value)}: below its minimum ${field.minimum}` };
+  if (digits > BigInt(field.maximum)) return { rule: `is ${quote(value)}: above its maximum ${field.maximum}` };
+  return { text: digits.toString() };
+}
+
+/** Replaces each int64 field (path segments, `*` for every array item) in place by its decimal text. */
+function convertInt64(root: unknown, field: Int64Field, problems: ReplyFieldProblem[]): void {
+  const visit = (node: unknown, depth: number, trail: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    const segment = field.path[depth] as string;
+    const last = depth === field.path.length - 1;
+    const keys = segment === '*' ? (Array.isArray(node) ? node.map((_, i) => String(i)) : []) : Object.hasOwn(node, segment) ? [segment] : [];
+    for (const key of keys) {
+      const record = node as Record<string, unknown>;
+      const child = record[key];
+      if (!last) {
+        visit(child, depth + 1, [...trail, key]);
+        continue;
+      }
+      if (child === undefined) continue;
+      const outcome = int64Text(child, field);
+      if ('text' in outcome) record[key] = outcome.text;
+      else problems.push({ field: [...trail, key].join('.'), rule: outcome.rule });
+    }
+  };
+  visit(root, 0, []);
+}
+
+/** Turns the number texts the exact path kept into values: unsafe integers into decimal strings, others into numbers. */
+function settleNumbers(node: unknown): unknown {
+  if (node instanceof NumberText) return PLAIN_INTEGER.test(node.text) ? BigInt(node.text).toString() : Number(node.text);
+  if (node === null || typeof node !== 'object') return node;
+  const record = node as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const child = record[key];
+    if (child !== null && typeof child === 'object') record[key] = settleNumbers(child);
+  }
+  return node;
+}
+
+/**
+ * Parses a reply body. Each int64 field the document names becomes its decimal string ("4454685361", "0"); a value that
+ * is not an exact integer in the field's range is left as it was and reported in `problems`. Elsewhere, an integer
+ * beyond 2^53 − 1 (a field the document does not declare 64-bit) also becomes its decimal string rather than a rounded
+ * number. Throws SyntaxError when the text is not JSON.
+ */
+export function parseReplyJson(text: string, int64Fields: readonly Int64Field[] = []): ParsedReply {
+  const problems: ReplyFieldProblem[] = [];
+  if (!INEXACT_NUMBER.test(text)) {
+    const value: unknown = JSON.parse(text);
+    for (const field of int64Fields) convertInt64(value, field, problems);
+    return { value, problems };
+  }
+  const value = parseLossless(text, null, keepText);
+  for (const field of int64Fields) convertInt64(value, field, problems);
+  return { value: settleNumbers(value), problems };
+}
+
+/** Parses JSON text without rounding: integers beyond 2^53 − 1 become decimal strings (see parseReplyJson). */
 export function parseJson(text: string): unknown {
-  if (!LONG_NUMBER.test(text)) return JSON.parse(text);
-  return parseLossless(text, null, parseNumber);
+  return parseReplyJson(text).value;
 }
 
-/** Serializes a request body; bigint values are written as JSON numbers with every digit. */
+/**
+ * Serializes a request body; bigint values are written as JSON numbers with every digit. Give it the body returned by
+ * the validator (validate.ts), which has refused values whose JSON would differ from what was checked.
+ */
 export function stringifyJson(value: unknown): string {
   try {
     return JSON.stringify(value);

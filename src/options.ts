@@ -3,15 +3,11 @@
 import type { OperationId } from '../generated/api-facts.js';
 import { operations } from '../generated/api-facts.js';
 import { isRegion, regionBaseUrl, regions, defaultRegion, type Region } from './regions.js';
+import type { RetryPolicy } from './retry.js';
+import type { RetryOptions } from './types.js';
+import type { ClientHooks } from './pipeline/hooks.js';
 
-export interface RetryOptions {
-  /** Attempts in all, the first included (default 3). */
-  attempts?: number;
-  /** Back-off cap before the first retry, in ms (default 250); doubles per retry, with full jitter. */
-  baseDelayMs?: number;
-  /** Largest back-off, in ms (default 5000). */
-  maxDelayMs?: number;
-}
+export type { RetryOptions };
 
 interface CommonOptions {
   /** The app's SDKAppID. */
@@ -19,23 +15,34 @@ interface CommonOptions {
   /** The app admin account the calls are made as. */
   identifier: string;
   /** The region whose host serves the app (default `china`). */
-  region?: Region;
+  region?: Region | undefined;
   /** Any base URL instead of a region, e.g. a mock. Plain http is refused unless the host is loopback. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Time limit of each attempt, in ms (default 10000; the server's own timeout is 3 s). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retry policy, or false for a single attempt. */
-  retry?: RetryOptions | false;
+  retry?: RetryOptions | false | undefined;
   /** Calls per second per operation (default: the document's x-rate-limit), or false for no limit. */
-  rateLimit?: number | false;
-  /** Friends per getSpecifiedFriends call when a longer To_Account list is split (default from the document, 100). */
-  chunkSize?: number;
-  /** How many of those split calls run at once (default 4). */
-  chunkConcurrency?: number;
-  /** Lifetime of the usersigs the client signs, in seconds (default 86400). */
-  userSigLifetimeSeconds?: number;
+  rateLimit?: number | false | undefined;
+  /** Items per call of every split (x-chunking) operation, instead of each operation's documented size. */
+  chunkSize?: number | undefined;
+  /** The most split calls in flight at once (default 64); below it the number follows rate × measured round trip. */
+  chunkConcurrency?: number | undefined;
+  /** Lifetime of the usersigs the client signs, in seconds (default 86400, at least 60). */
+  userSigLifetimeSeconds?: number | undefined;
   /** A fetch implementation (default globalThis.fetch). */
-  fetch?: (input: Request) => Promise<Response>;
+  fetch?: ((input: Request) => Promise<Response>) | undefined;
+  /** Headers sent with every request (a call's own `headers` win). */
+  headers?: HeadersInit | undefined;
+  /** The User-Agent header (default `tim-rest-client`); runtimes that forbid setting it (browsers) ignore it. */
+  userAgent?: string | undefined;
+  /**
+   * Largest reply body read, in bytes (default 2 MiB: the vendor caps replies at 1 MB, and the margin covers
+   * envelopes and escaping). A larger reply fails with REPLY_TOO_LARGE and is not retried.
+   */
+  maxReplyBytes?: number | undefined;
+  /** Hooks for logging, tracing and metrics. */
+  hooks?: ClientHooks | undefined;
 }
 
 /** Exactly one of secretKey (the client signs and caches usersigs) or userSig (pre-made). */
@@ -48,14 +55,25 @@ export interface ResolvedOptions {
   credential: { kind: 'secretKey'; secretKey: string } | { kind: 'userSig'; userSig: string };
   baseUrl: string;
   timeoutMs: number;
-  retry: Required<RetryOptions>;
-  rateLimit: (operation: OperationId) => number | null;
-  chunkSize: number;
+  retry: RetryPolicy | false;
+  rateLimit: (operation: OperationId | undefined) => number | null;
+  chunkSize: number | undefined;
   chunkConcurrency: number;
   userSigLifetimeSeconds: number;
   /** The caller's fetch; undefined means the platform's. */
   fetch: ((input: Request) => Promise<Response>) | undefined;
+  /** Headers of every request, lower-case names, content type and user agent included. */
+  headers: Record<string, string>;
+  maxReplyBytes: number;
+  hooks: ClientHooks;
 }
+
+/** The vendor caps a reply at 1 MB; twice that leaves room for the envelope and JSON escaping. */
+export const DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024;
+/** Below a minute, clock skew and renewal at three quarters of the lifetime leave sigs that expire in flight. */
+export const MIN_USER_SIG_LIFETIME_SECONDS = 60;
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 5000, rateLimitRetries: 5 };
 
 function fail(option: string, rule: string, got?: unknown): never {
   const shown = got === undefined ? '' : ` (got ${typeof got === 'string' ? JSON.stringify(got) : String(got)})`;
@@ -89,6 +107,10 @@ function resolveBaseUrl(region: unknown, baseUrl: unknown): string {
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
       fail('baseUrl', 'must use https: (plain http: is allowed only for a loopback host such as 127.0.0.1)', baseUrl);
     }
+    // Paths and the auth query are appended to the base URL; a query or fragment in it would break every request.
+    if (url.search !== '' || baseUrl.includes('?')) fail('baseUrl', 'must not have a query string', baseUrl);
+    if (url.hash !== '' || baseUrl.includes('#')) fail('baseUrl', 'must not have a fragment', baseUrl);
+    if (url.username !== '' || url.password !== '') fail('baseUrl', 'must not carry credentials');
     return baseUrl.replace(/\/+$/, '');
   }
   if (region === undefined) return regionBaseUrl(defaultRegion);
@@ -112,20 +134,61 @@ function resolveCredential(options: Record<string, unknown>): ResolvedOptions['c
 
 function resolveRateLimit(value: unknown): ResolvedOptions['rateLimit'] {
   if (value === false) return () => null;
-  if (value === undefined) return (operation) => operations[operation].requestsPerSecond;
+  if (value === undefined) return (operation) => (operation === undefined ? null : operations[operation].requestsPerSecond);
   if (!isPositiveInteger(value)) fail('rateLimit', 'must be a positive integer (calls per second) or false', value);
   return () => value;
 }
 
-function resolveRetry(value: unknown): Required<RetryOptions> {
-  if (value === false) return { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
-  if (value !== undefined && (value === null || typeof value !== 'object')) fail('retry', 'must be an object or false', value);
+/** Checks a retry policy and fills it over `base` (the defaults, or the client's policy for a call's override). */
+export function resolveRetry(value: unknown, base: RetryPolicy | false = DEFAULT_RETRY, where = 'retry'): RetryPolicy | false {
+  if (value === false) return false;
+  if (value !== undefined && (value === null || typeof value !== 'object')) fail(where, 'must be an object or false', value);
   const retry = (value ?? {}) as Record<string, unknown>;
-  const attempts = positiveInteger('retry.attempts', retry['attempts'], 3);
-  const baseDelayMs = nonNegativeNumber('retry.baseDelayMs', retry['baseDelayMs'], 250);
-  const maxDelayMs = nonNegativeNumber('retry.maxDelayMs', retry['maxDelayMs'], 5000);
-  if (maxDelayMs < baseDelayMs) fail('retry.maxDelayMs', 'must be ≥ retry.baseDelayMs', maxDelayMs);
-  return { attempts, baseDelayMs, maxDelayMs };
+  const from = base === false ? { ...DEFAULT_RETRY, attempts: 1 } : base;
+  const attempts = positiveInteger(`${where}.attempts`, retry['attempts'], from.attempts);
+  const baseDelayMs = nonNegativeNumber(`${where}.baseDelayMs`, retry['baseDelayMs'], from.baseDelayMs);
+  const maxDelayMs = nonNegativeNumber(`${where}.maxDelayMs`, retry['maxDelayMs'], Math.max(from.maxDelayMs, baseDelayMs));
+  if (maxDelayMs < baseDelayMs) fail(`${where}.maxDelayMs`, `must be ≥ ${where}.baseDelayMs`, maxDelayMs);
+  const rateLimitRetries = nonNegativeInteger(`${where}.rateLimitRetries`, retry['rateLimitRetries'], from.rateLimitRetries);
+  return { attempts, baseDelayMs, maxDelayMs, rateLimitRetries };
+}
+
+function nonNegativeInteger(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || (value as number) < 0) fail(option, 'must be an integer ≥ 0', value);
+  return value as number;
+}
+
+function resolveHeaders(headers: unknown, userAgent: unknown): Record<string, string> {
+  if (userAgent !== undefined && (typeof userAgent !== 'string' || userAgent === '')) fail('userAgent', 'must be a non-empty string', userAgent);
+  const merged: Record<string, string> = { 'content-type': 'application/json', 'user-agent': (userAgent as string | undefined) ?? 'tim-rest-client' };
+  if (headers === undefined) return merged;
+  let given: Headers;
+  try {
+    given = new Headers(headers as HeadersInit);
+  } catch {
+    return fail('headers', 'must be a HeadersInit (object, array of pairs or Headers)');
+  }
+  given.forEach((value, name) => {
+    merged[name] = value;
+  });
+  return merged;
+}
+
+function resolveHooks(value: unknown): ClientHooks {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object') fail('hooks', 'must be an object');
+  const hooks = value as Record<string, unknown>;
+  for (const name of ['onRequest', 'onReply', 'onRetry']) {
+    if (hooks[name] !== undefined && typeof hooks[name] !== 'function') fail(`hooks.${name}`, 'must be a function');
+  }
+  return hooks as ClientHooks;
+}
+
+function userSigLifetime(value: unknown): number {
+  const seconds = positiveInteger('userSigLifetimeSeconds', value, 86_400);
+  if (seconds < MIN_USER_SIG_LIFETIME_SECONDS) fail('userSigLifetimeSeconds', `must be at least ${MIN_USER_SIG_LIFETIME_SECONDS}`, seconds);
+  return seconds;
 }
 
 export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
@@ -136,7 +199,6 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
   if (typeof identifier !== 'string' || identifier === '') fail('identifier', 'must be a non-empty string', identifier);
   const fetchOption = options['fetch'];
   if (fetchOption !== undefined && typeof fetchOption !== 'function') fail('fetch', 'must be a function');
-  const chunking = operations.getSpecifiedFriends.chunking;
   return {
     sdkAppId: options['sdkAppId'],
     identifier,
@@ -145,9 +207,12 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
     timeoutMs: positiveInteger('timeoutMs', options['timeoutMs'], 10_000),
     retry: resolveRetry(options['retry']),
     rateLimit: resolveRateLimit(options['rateLimit']),
-    chunkSize: positiveInteger('chunkSize', options['chunkSize'], chunking.size),
-    chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 4),
-    userSigLifetimeSeconds: positiveInteger('userSigLifetimeSeconds', options['userSigLifetimeSeconds'], 86_400),
+    chunkSize: options['chunkSize'] === undefined ? undefined : positiveInteger('chunkSize', options['chunkSize'], 1),
+    chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 64),
+    userSigLifetimeSeconds: userSigLifetime(options['userSigLifetimeSeconds']),
     fetch: fetchOption as ResolvedOptions['fetch'],
+    headers: resolveHeaders(options['headers'], options['userAgent']),
+    maxReplyBytes: positiveInteger('maxReplyBytes', options['maxReplyBytes'], DEFAULT_MAX_REPLY_BYTES),
+    hooks: resolveHooks(options['hooks']),
   };
 }

@@ -1,59 +1,142 @@
-// Calls beyond an operation's rate limit wait their turn, first come first served; none fails and none is dropped.
-// A call starts only when fewer than `limit` calls started in the last second, checked at the moment it starts against
-// the times calls actually started, so timers that fire late (a blocked event loop) cannot let a burst through and no
-// one-second window ever starts more calls than the limit. The clock is monotonic (performance.now), so a system
-// clock change neither stalls nor bunches calls. A caller's signal takes a waiting call out of the line at once.
+// The per-operation pacer: sends are spaced evenly (GCRA, a leaky bucket with a small burst) and counted at the moment
+// a request is handed to fetch, so the server, which counts arrivals in 1 s windows, never sees the burst a
+// sliding-window limiter releases at the start of each second. The rate adapts (AIMD): a rate-limit answer lowers it
+// multiplicatively for every call of the operation, accepted calls raise it back additively up to the ceiling, so a
+// client facing a lower real limit, or sharing its quota with other processes, settles at what the server allows.
+//
+// The clock is monotonic (performance.now unless injected), so a system clock change neither stalls nor bunches sends.
+// Turns are first come, first served; a waiting turn leaves the line at once when its signal aborts. A timer that
+// fires late (a blocked event loop) lets at most `burst` sends go back to back, never the whole backlog.
 
-export type Scheduler = <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
+export interface Pacer {
+  /** Resolves when a request may be handed to fetch now (call it right before fetch); rejects with signal.reason on abort. */
+  turn(signal?: AbortSignal): Promise<void>;
+  /**
+   * A reply said "too many requests" (a code the document marks rate-limit, or HTTP 429): lower the rate (AIMD).
+   * Returns the ms to wait before re-sending: at least one counting window, and at least `minWaitMs` (the code's
+   * documented minimum wait, or Retry-After).
+   */
+  limited(minWaitMs?: number): number;
+  /** A request was accepted by the server: let the rate recover additively. */
+  accepted(): void;
+  /** Calls per second it currently allows (for concurrency = rate × RTT and for metrics). */
+  readonly rate: number;
+}
 
-const WINDOW_MS = 1000;
+export interface PacerOptions {
+  /** The highest rate it ever allows, in calls per second (the document's rate × its margin). */
+  callsPerSecond: number;
+  /** Sends that may go back to back after a quiet spell (default 1). */
+  burst?: number;
+  /** Each rate-limit answer multiplies the rate by this, at most once per window (default 0.7). */
+  decrease?: number;
+  /** Calls per second the rate regains per second of accepted sends (default 5% of callsPerSecond). */
+  recoveryPerSecond?: number;
+  /** The lowest rate decreases reach, in calls per second (default 2% of callsPerSecond). */
+  minCallsPerSecond?: number;
+  /** The server's counting window in ms: the least wait after a rate-limit answer, and one decrease per window (default 1000). */
+  windowMs?: number;
+  /** A monotonic clock in ms (default performance.now). */
+  now?: () => number;
+}
 
-const immediate: Scheduler = (task) => task();
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`createPacer: ${name} must be a finite number > 0 (got ${value})`);
+  return value;
+}
 
-export function rateLimiter(callsPerSecond: number | null): Scheduler {
-  if (callsPerSecond === null) return immediate;
-  const limit = callsPerSecond;
-  /** Start times of the last `limit` calls, oldest first. */
-  const started: number[] = [];
-  /** Waiting calls, in arrival order. Whenever it is not empty, a timer is set to start its head. */
-  const waiting: (() => void)[] = [];
+interface Waiter {
+  go(): void;
+}
+
+export function createPacer(options: PacerOptions): Pacer {
+  const ceiling = positive('callsPerSecond', options.callsPerSecond);
+  const burst = Math.floor(positive('burst', options.burst ?? 1));
+  const decrease = positive('decrease', options.decrease ?? 0.7);
+  if (decrease >= 1) throw new RangeError(`createPacer: decrease must be below 1 (got ${decrease})`);
+  const recovery = positive('recoveryPerSecond', options.recoveryPerSecond ?? ceiling * 0.05);
+  const floor = Math.min(ceiling, positive('minCallsPerSecond', options.minCallsPerSecond ?? ceiling * 0.02));
+  const windowMs = positive('windowMs', options.windowMs ?? 1000);
+  const now = options.now ?? (() => performance.now());
+
+  let rate = ceiling;
+  /** GCRA's theoretical arrival time: when the next send would be due if sends were spaced exactly. */
+  let due = -Infinity;
+  let lastDecrease = -Infinity;
+  const line: Waiter[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Takes a send slot if one is free now; otherwise returns the ms until one is. */
+  const take = (): number => {
+    const interval = 1000 / rate;
+    const at = now();
+    const earliest = due - (burst - 1) * interval;
+    if (at < earliest) return earliest - at;
+    due = Math.max(due, at) + interval;
+    return 0;
+  };
 
   const pump = (): void => {
     timer = undefined;
-    while (waiting.length > 0) {
-      const now = performance.now();
-      if (started.length >= limit) {
-        const wait = (started[0] as number) + WINDOW_MS - now;
-        if (wait > 0) {
-          timer = setTimeout(pump, Math.ceil(wait));
-          return;
-        }
-        started.shift();
+    while (line.length > 0) {
+      const wait = take();
+      if (wait > 0) {
+        timer = setTimeout(pump, Math.ceil(wait));
+        return;
       }
-      started.push(now);
-      (waiting.shift() as () => void)();
+      (line.shift() as Waiter).go();
     }
   };
 
-  return <T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        const index = waiting.indexOf(start);
-        if (index !== -1) waiting.splice(index, 1);
-        reject(signal?.reason);
-      };
-      const start = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        try {
-          task().then(resolve, reject);
-        } catch (error) {
-          reject(error);
-        }
-      };
-      waiting.push(start);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timer === undefined) pump();
-    });
+  return {
+    turn(signal?: AbortSignal): Promise<void> {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (line.length === 0 && take() === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => {
+          const index = line.indexOf(waiter);
+          if (index !== -1) line.splice(index, 1);
+          reject(signal?.reason);
+        };
+        const waiter: Waiter = {
+          go: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        line.push(waiter);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (timer === undefined) pump();
+      });
+    },
+    limited(minWaitMs = 0): number {
+      const at = now();
+      // The answers to every send of the last window arrive together; they are one signal, not many.
+      if (at - lastDecrease >= windowMs) {
+        rate = Math.max(floor, rate * decrease);
+        lastDecrease = at;
+      }
+      return Math.max(windowMs, minWaitMs);
+    },
+    accepted(): void {
+      // +recovery per second of sends at the current rate: one accepted send is 1/rate of a second.
+      if (rate < ceiling) rate = Math.min(ceiling, rate + recovery / rate);
+    },
+    get rate(): number {
+      return rate;
+    },
+  };
+}
+
+// Back-to-back sends allowed after a quiet spell: enough to absorb a timer that fires a little late, few enough that a
+// window never holds more than the limit.
+const MAX_BURST = 4;
+
+/**
+ * The pacer settings for an operation the server limits to `limit` calls per second: the rate at `margin` of it, and
+ * a burst that keeps any one window at or under the limit (burst + paced rate ≤ limit).
+ */
+export function pacerSettings(limit: number, margin: number): { callsPerSecond: number; burst: number } {
+  const callsPerSecond = limit * margin;
+  return { callsPerSecond, burst: Math.max(1, Math.min(MAX_BURST, Math.floor(limit - callsPerSecond))) };
 }

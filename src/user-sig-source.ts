@@ -5,10 +5,11 @@ import { genUserSig } from './user-sig.js';
 export interface UserSigSource {
   /** The usersig for the next request. Concurrent callers share one signing. */
   current(): Promise<string>;
-  /** Drops the cached usersig after the server called it expired (70001); false when it cannot be renewed. */
-  renew(): boolean;
-  /** Every usersig handed out so far, and the key, for redaction. */
-  secrets(): readonly string[];
+  /**
+   * Signs a new usersig after the server called `rejected` expired (70001); false when it cannot (a pre-made sig).
+   * The new sig always differs from the rejected one.
+   */
+  renew(rejected: string | undefined): Promise<boolean>;
 }
 
 export interface SigningOptions {
@@ -23,43 +24,46 @@ export interface SigningOptions {
 
 export function fixedUserSig(userSig: string): UserSigSource {
   const value = Promise.resolve(userSig);
-  return { current: () => value, renew: () => false, secrets: () => [userSig] };
+  return { current: () => value, renew: async () => false };
 }
 
 export function signingUserSig(options: SigningOptions): UserSigSource {
   let pending: Promise<string> | undefined;
+  let issuedAt = -1;
   let renewAtMs = 0;
-  // Every sig is a secret while it may still be valid; a short history is enough to scrub in-flight errors.
-  const recent: string[] = [];
-  const remember = (sig: string): string => {
-    recent.push(sig);
-    if (recent.length > 4) recent.shift();
-    return sig;
+  const sign = (at: number): Promise<string> => {
+    issuedAt = at;
+    // The sig says it was issued at a whole second, and expires counting from there: renewal is timed from that
+    // second too, or a short lifetime would send sigs that already expired.
+    renewAtMs = (at + options.lifetimeSeconds * options.renewAfter) * 1000;
+    const signing = genUserSig({
+      sdkAppId: options.sdkAppId,
+      identifier: options.identifier,
+      secretKey: options.secretKey,
+      expireSeconds: options.lifetimeSeconds,
+      issuedAt: at,
+    });
+    pending = signing;
+    // A failed signing must not be cached, or every later call would fail the same way.
+    signing.catch(() => {
+      if (pending === signing) pending = undefined;
+    });
+    return signing;
   };
   return {
     current() {
       const nowMs = options.now();
-      if (!pending || nowMs >= renewAtMs) {
-        const issuedAt = Math.floor(nowMs / 1000);
-        renewAtMs = nowMs + options.lifetimeSeconds * options.renewAfter * 1000;
-        pending = genUserSig({
-          sdkAppId: options.sdkAppId,
-          identifier: options.identifier,
-          secretKey: options.secretKey,
-          expireSeconds: options.lifetimeSeconds,
-          issuedAt,
-        }).then(remember);
-        // A failed signing must not be cached, or every later call would fail the same way.
-        pending.catch(() => {
-          pending = undefined;
-        });
-      }
+      if (!pending || nowMs >= renewAtMs) return sign(Math.floor(nowMs / 1000));
       return pending;
     },
-    renew() {
-      pending = undefined;
+    async renew(rejected) {
+      const current = await pending?.catch(() => undefined);
+      // Another call already renewed it: the sig now in use is not the one the server rejected.
+      if (current !== undefined && rejected !== undefined && current !== rejected) return true;
+      // Signing again within the second the rejected sig was issued would give the very same bytes, so the new sig
+      // is dated at least one second later (clock skew of a second is well within what the server tolerates).
+      await sign(Math.max(Math.floor(options.now() / 1000), issuedAt + 1));
       return true;
     },
-    secrets: () => [options.secretKey, ...recent],
   };
 }

@@ -1,8 +1,147 @@
-// Checks a request body against the document's schema before anything is sent, with the validators generated from
-// the document at build time (generated/validators.ts), and turns Ajv's findings into one readable message.
+// Checks a request body before anything is sent and returns the body to serialize. Three layers, each naming the
+// field and the rule it breaks (ChatApiError INVALID_REQUEST, nothing sent):
+// 1. JSON values only: a Date, a boxed number, a Map, an object with toJSON or with a prototype of its own would be
+//    checked as one thing and sent as another, so they are refused, as are cycles, nesting deeper than MAX_DEPTH,
+//    NaN/Infinity and whole numbers beyond 2^53 − 1 (already rounded when they reach us). The body is copied as it is
+//    read, so a getter or a later change cannot make the bytes sent differ from the bytes checked.
+// 2. The wire rules JSON Schema cannot state exactly (generated/wire-fields.ts): 64-bit integers as decimal string,
+//    bigint or safe-integer number within their exact range (turned into bigint, written as bare JSON numbers), and
+//    UTF-8 byte limits (`x-max-utf8-bytes`, e.g. the vendor's 32-byte UserID).
+// 3. The document's schema, with the validators generated from it at build time (generated/validators.ts).
 import { requestValidators, type RequestValidationError } from '../generated/validators.js';
+import { wireFields, type Int64Field, type ByteLimitedField } from '../generated/wire-fields.js';
 import type { OperationId } from '../generated/api-facts.js';
 import { ChatApiError, TransportCode } from './errors.js';
+
+/** Nesting deeper than this is refused: the document's bodies are a few levels deep, and a recursive walk must end. */
+export const MAX_DEPTH = 64;
+
+interface Problem {
+  field: string;
+  rule: string;
+}
+
+const fieldName = (trail: readonly (string | number)[]): string => (trail.length === 0 ? 'body' : trail.join('.'));
+
+function describeObject(value: object): string {
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object with a prototype of its own';
+}
+
+/** Copies a body that is made of JSON values only, or reports the first value that is not one. */
+function copyJsonValue(root: unknown): { value: unknown } | { problem: Problem } {
+  const ancestors = new Set<object>();
+  let problem: Problem | undefined;
+  const fail = (trail: (string | number)[], rule: string): undefined => {
+    problem ??= { field: fieldName(trail), rule };
+    return undefined;
+  };
+  const copy = (value: unknown, trail: (string | number)[], inArray: boolean): unknown => {
+    if (problem) return undefined;
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+      case 'bigint':
+        return value;
+      case 'number':
+        if (!Number.isFinite(value)) return fail(trail, `is ${value}, which JSON cannot carry (it would be sent as null)`);
+        if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+          return fail(trail, `is ${value}, beyond 2^53 − 1, where a number has already lost digits; pass a bigint or a decimal string`);
+        }
+        return value;
+      case 'undefined':
+        // An absent property is what `{ Next: undefined }` means to both the validator and JSON.stringify; an array
+        // slot would be sent as null.
+        return inArray ? fail(trail, 'is undefined (an array item must be a JSON value)') : undefined;
+      case 'function':
+      case 'symbol':
+        return fail(trail, `is a ${typeof value}, not a JSON value`);
+    }
+    if (value === null) return null;
+    const object = value as object;
+    if (trail.length >= MAX_DEPTH) return fail(trail, `is nested deeper than ${MAX_DEPTH} levels`);
+    if (ancestors.has(object)) return fail(trail, 'refers back to an enclosing value (the body is cyclic)');
+    const isArray = Array.isArray(object);
+    const prototype: unknown = Object.getPrototypeOf(object);
+    if (isArray ? prototype !== Array.prototype : prototype !== Object.prototype && prototype !== null) {
+      return fail(trail, `is ${describeObject(object)}, not a plain ${isArray ? 'array' : 'object'}: its JSON would differ from what is checked`);
+    }
+    if ('toJSON' in object) return fail(trail, 'has a toJSON method: its JSON would differ from what is checked');
+    ancestors.add(object);
+    try {
+      if (isArray) {
+        const items = object as unknown[];
+        const out = new Array<unknown>(items.length);
+        for (let i = 0; i < items.length && !problem; i++) out[i] = copy(items[i], [...trail, i], true);
+        return out;
+      }
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(object)) {
+        const child = copy((object as Record<string, unknown>)[key], [...trail, key], false);
+        if (problem) break;
+        if (child === undefined) continue;
+        // `__proto__` as an own key is data in JSON; plain assignment would set the copy's prototype instead.
+        if (key === '__proto__') Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
+        else out[key] = child;
+      }
+      return out;
+    } finally {
+      ancestors.delete(object);
+    }
+  };
+  const value = copy(root, [], false);
+  return problem ? { problem } : { value };
+}
+
+/** Calls `visit` for each value at a field path (property names, `*` for every array item) that is present. */
+function forEachAt(root: unknown, path: readonly string[], visit: (holder: Record<string, unknown>, key: string, trail: string[]) => void): void {
+  const walk = (node: unknown, depth: number, trail: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    const segment = path[depth] as string;
+    const keys = segment === '*' ? (Array.isArray(node) ? node.map((_, i) => String(i)) : []) : Object.hasOwn(node, segment) ? [segment] : [];
+    for (const key of keys) {
+      const holder = node as Record<string, unknown>;
+      if (holder[key] === undefined) continue;
+      if (depth === path.length - 1) visit(holder, key, [...trail, key]);
+      else walk(holder[key], depth + 1, [...trail, key]);
+    }
+  };
+  walk(root, 0, []);
+}
+
+/** Turns each int64 field into a bigint within its range, or reports why it cannot be sent exactly. */
+function checkInt64(body: unknown, field: Int64Field, problems: Problem[]): void {
+  forEachAt(body, field.path, (holder, key, trail) => {
+    const value = holder[key];
+    let exact: bigint | undefined;
+    if (typeof value === 'bigint') exact = value;
+    else if (typeof value === 'number' && Number.isSafeInteger(value)) exact = BigInt(value);
+    else if (typeof value === 'string' && /^-?\d+$/.test(value)) exact = BigInt(value);
+    const name = fieldName(trail);
+    if (exact === undefined) {
+      const rule = typeof value === 'number'
+        ? Number.isInteger(value) ? 'is an unsafe number (beyond 2^53 − 1 it has already lost digits): pass a decimal string or a bigint' : 'must be integer'
+        : 'must be a decimal string, a bigint or a safe-integer number';
+      problems.push({ field: name, rule: `${rule} (int64)` });
+      return;
+    }
+    if (exact < BigInt(field.minimum)) problems.push({ field: name, rule: `must be >= ${field.minimum} (minimum)` });
+    else if (exact > BigInt(field.maximum)) problems.push({ field: name, rule: `must be <= ${field.maximum} (maximum)` });
+    else holder[key] = exact;
+  });
+}
+
+const encoder = new TextEncoder();
+
+function checkBytes(body: unknown, field: ByteLimitedField, problems: Problem[]): void {
+  forEachAt(body, field.path, (holder, key, trail) => {
+    const value = holder[key];
+    // Every UTF-16 unit is at most 3 UTF-8 bytes, so most strings need no encoding to pass.
+    if (typeof value !== 'string' || value.length * 3 <= field.maxBytes) return;
+    const bytes = encoder.encode(value).length;
+    if (bytes > field.maxBytes) problems.push({ field: fieldName(trail), rule: `must be at most ${field.maxBytes} bytes in UTF-8, is ${bytes} (x-max-utf8-bytes)` });
+  });
+}
 
 function fieldOf(error: RequestValidationError): string {
   const missing = error.params['missingProperty'] ?? error.params['additionalProperty'];
@@ -21,33 +160,54 @@ function ruleOf(error: RequestValidationError): string {
   }
 }
 
-// Ajv checks types with `typeof`, which rejects bigint; a bigint is an integer for the wire format, so the validator
-// sees it as a number (its exact value still goes out, from the original body).
-function validationView(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value)) return value.some((item) => typeof item === 'bigint' || (item !== null && typeof item === 'object')) ? value.map(validationView) : value;
-  if (value !== null && typeof value === 'object') {
-    let changed: Record<string, unknown> | undefined;
-    for (const [key, child] of Object.entries(value)) {
-      const view = validationView(child);
-      if (view !== child) (changed ??= { ...value })[key] = view;
-    }
-    return changed ?? value;
-  }
-  return value;
-}
-
-/** Rejects with ChatApiError (code INVALID_REQUEST) naming each bad field and its rule. */
-export function assertValidRequest(operation: OperationId, body: unknown): void {
-  const validate = requestValidators[operation];
-  if (validate(validationView(body))) return;
-  const problems = (validate.errors ?? []).map((error) => `${fieldOf(error)} ${ruleOf(error)} (${error.keyword})`);
-  const info = [...new Set(problems)].join('; ');
-  throw new ChatApiError(`${operation}: invalid request, nothing was sent: ${info}`, {
+function invalid(operation: string, problems: readonly Problem[]): ChatApiError {
+  const info = [...new Set(problems.map((p) => `${p.field} ${p.rule}`))].join('; ');
+  return new ChatApiError(`${operation}: invalid request, nothing was sent: ${info}`, {
     code: TransportCode.invalidRequest,
     info,
     operation,
     retryable: false,
     attempts: 0,
   });
+}
+
+/** A request body that passed the checks: plain JSON data, int64 fields as bigint. Serialize it with stringifyJson. */
+export type WireBody = Record<string, unknown>;
+
+/**
+ * Checks a body against the JSON-value rules only, for a path the document does not describe; returns the copy to
+ * serialize. Throws ChatApiError (INVALID_REQUEST) naming the field and the rule.
+ */
+export function assertJsonBody(operation: string, body: unknown): unknown {
+  const copied = copyJsonValue(body);
+  if ('problem' in copied) throw invalid(operation, [copied.problem]);
+  return copied.value;
+}
+
+/**
+ * Checks a body against every rule of the operation and returns the body to serialize (a copy: int64 fields as bigint).
+ * Throws ChatApiError (INVALID_REQUEST, 0 attempts) naming each bad field and its rule.
+ */
+export function assertValidRequest(operation: OperationId, body: unknown): WireBody {
+  const copied = copyJsonValue(body);
+  if ('problem' in copied) throw invalid(operation, [copied.problem]);
+  const wire = copied.value;
+  const fields = wireFields[operation];
+  const problems: Problem[] = [];
+  for (const field of fields.requestInt64) checkInt64(wire, field, problems);
+  const validate = requestValidators[operation];
+  if (!validate(wire)) {
+    const flagged = new Set(problems.map((p) => p.field));
+    for (const error of validate.errors ?? []) {
+      const field = fieldOf(error);
+      // An int64 field the check above refused (e.g. a string it could not read) is reported once, by that check.
+      if (!flagged.has(field)) problems.push({ field, rule: `${ruleOf(error)} (${error.keyword})` });
+    }
+  }
+  const schemaFlagged = new Set(problems.map((p) => p.field));
+  const byteProblems: Problem[] = [];
+  for (const field of fields.requestMaxBytes) checkBytes(wire, field, byteProblems);
+  problems.push(...byteProblems.filter((p) => !schemaFlagged.has(p.field)));
+  if (problems.length > 0) throw invalid(operation, problems);
+  return wire as WireBody;
 }

@@ -157,14 +157,15 @@ describe('concurrency', () => {
     expect(result.InfoItem?.map((item) => item.To_Account)).toEqual(accountsNamed(95));
   });
 
-  it('the default runs up to 4 chunks at once', async () => {
+  it('without a rate limit, the default cap lets every chunk of a 10-chunk call be in flight at once', async () => {
+    // Each reply waits until all 10 requests are in flight (or, failing that, two seconds).
     fake.handle(async (request) => {
-      for (let i = 0; i < 1000 && fake.inFlight < 4 && fake.requests.length < 10; i++) await realDelay(2);
+      for (let i = 0; i < 1000 && fake.inFlight < 10; i++) await realDelay(2);
       return friendsReply(request);
     });
     await makeClient(fake, { chunkSize: 10 }).getSpecifiedFriends(specifiedFriendsBody(accountsNamed(100)));
     expect(fake.requests).toHaveLength(10);
-    expect(fake.maxInFlight).toBe(4);
+    expect(fake.maxInFlight).toBe(10);
   });
 
   it('an abort stops the split call: ABORTED, and no chunk is sent after it', async () => {

@@ -33,7 +33,9 @@ export type Reply =
   /** Destroys the socket without answering. */
   | { kind: 'reset' }
   /** Announces a Content-Length, sends part of the body, then destroys the socket. */
-  | { kind: 'cut'; partialBody: string; declaredLength: number };
+  | { kind: 'cut'; partialBody: string; declaredLength: number }
+  /** HTTP 200 without Content-Length, then body bytes for as long as the client keeps reading. */
+  | { kind: 'endless' };
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
 
@@ -81,6 +83,9 @@ export const reply = {
   cut(partialBody = '{"ActionStatus":"OK","Err', declaredLength = 200): Reply {
     return { kind: 'cut', partialBody, declaredLength };
   },
+  endless(): Reply {
+    return { kind: 'endless' };
+  },
 };
 
 export interface FakeUpstream {
@@ -92,6 +97,8 @@ export interface FakeUpstream {
   readonly inFlight: number;
   /** The largest `inFlight` seen. */
   readonly maxInFlight: number;
+  /** Body bytes written by `endless` replies so far. */
+  readonly endlessBytes: number;
   /** Answers every later request with this handler. */
   handle(handler: Handler): void;
   /** Answers the next requests with these replies in turn; later ones get the last reply again. */
@@ -109,6 +116,7 @@ export async function startFakeUpstream(initial: Handler = () => reply.ok()): Pr
   const waiters: { count: number; resolve: () => void }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  let endlessBytes = 0;
   let closed: Promise<void> | undefined;
 
   const notify = (): void => {
@@ -138,6 +146,21 @@ export async function startFakeUpstream(initial: Handler = () => reply.ok()): Pr
         done();
         req.socket.destroy();
         return;
+      case 'endless': {
+        res.writeHead(200, { 'content-type': JSON_TYPE });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        // Writes whenever the socket drains, until the client stops reading and the connection closes.
+        const pump = (): void => {
+          while (!res.destroyed && res.write(chunk)) endlessBytes += chunk.length;
+          if (!res.destroyed) {
+            endlessBytes += chunk.length;
+            res.once('drain', pump);
+          }
+        };
+        res.write('{"ActionStatus":"OK","ErrorCode":0,"Pad":"');
+        pump();
+        return;
+      }
       case 'cut':
         res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': String(outcome.declaredLength) });
         res.write(outcome.partialBody, () => {
@@ -215,6 +238,9 @@ export async function startFakeUpstream(initial: Handler = () => reply.ok()): Pr
     },
     get maxInFlight() {
       return maxInFlight;
+    },
+    get endlessBytes() {
+      return endlessBytes;
     },
     handle(next) {
       handler = next;

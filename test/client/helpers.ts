@@ -7,6 +7,9 @@ import { createChatClient, type ChatClient } from '../../src/client.js';
 import type { ChatClientOptions } from '../../src/options.js';
 import { ChatApiError } from '../../src/errors.js';
 import type { FakeUpstream } from './fake-upstream.js';
+import type { components } from '../../generated/openapi.js';
+
+type ProfileTag = components['schemas']['ProfileTag'];
 
 export const SECRET_KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
 export const SDK_APP_ID = 1400000000;
@@ -65,7 +68,7 @@ export const friendBody = { From_Account: 'alice' };
 export function specifiedFriendsBody(accounts: readonly string[]): {
   From_Account: string;
   To_Account: string[];
-  TagList: string[];
+  TagList: ProfileTag[];
 } {
   return { From_Account: 'alice', To_Account: [...accounts], TagList: ['Tag_SNS_IM_Remark', 'Tag_SNS_IM_AddTime'] };
 }

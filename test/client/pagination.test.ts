@@ -61,9 +61,9 @@ describe('getAppGroups (Next → Next, done at Next 0)', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('fetches lazily: breaking after the first page sends no further request', async () => {
+  it('fetches lazily with readAhead 0: breaking after the first page sends no further request', async () => {
     fake.replySequence(groupsPage('1', ['@a']), groupsPage('2', ['@b']), groupsPage('0', ['@c']));
-    const iterable = makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 });
+    const iterable = makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 }, { readAhead: 0 });
     expect(fake.requests).toHaveLength(0); // nothing before the loop asks
     for await (const page of iterable) {
       expect(page.GroupIdList).toEqual([{ GroupId: '@a' }]);
@@ -73,9 +73,9 @@ describe('getAppGroups (Next → Next, done at Next 0)', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('fetches the next page only when the loop asks for it', async () => {
+  it('with readAhead 0, fetches the next page only when the loop asks for it', async () => {
     fake.replySequence(groupsPage('1', ['@a']), groupsPage('2', ['@b']), groupsPage('0', ['@c']));
-    const iterator = makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 })[Symbol.asyncIterator]();
+    const iterator = makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 }, { readAhead: 0 })[Symbol.asyncIterator]();
     await iterator.next();
     await realDelay(20);
     expect(fake.requests).toHaveLength(1);
@@ -91,11 +91,8 @@ describe('getAppGroups (Next → Next, done at Next 0)', () => {
     const pages = await collect(makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 }));
 
     expect(fake.requests.map(sentNext)).toEqual(['0', ...cursors]);
-    // Each cursor as the caller sees it has the same digits the server sent (unsafe ones arrive as bigint).
-    expect(pages.map((page) => String(page.Next))).toEqual([...cursors, '0']);
-    expect(pages[3]?.Next).toBe(9007199254740993n);
-    expect(pages[4]?.Next).toBe(18446744073709551615n);
-    expect(pages[1]?.Next).toBe(9007199254740991);
+    // Each cursor as the caller sees it is a decimal string with the digits the server sent, whatever its size.
+    expect(pages.map((page) => page.Next)).toEqual([...cursors, '0']);
   });
 
   it('rejects when Next does not advance, instead of asking for the same page for ever', async () => {
@@ -108,11 +105,12 @@ describe('getAppGroups (Next → Next, done at Next 0)', () => {
     );
     expect(error).toMatchObject({ code: TransportCode.invalidReply, operation: 'getAppGroups', retryable: false });
     expect(error.message).toMatch(/did not advance/);
-    expect(pages).toHaveLength(2);
+    // The replayed page is refused before it reaches the loop.
+    expect(pages).toHaveLength(1);
     expect(fake.requests).toHaveLength(2);
   });
 
-  it('rejects when an unsafe cursor does not advance either (bigint compared by value)', async () => {
+  it('rejects when an unsafe cursor does not advance either (compared by its digits)', async () => {
     fake.replySequence(groupsPage('9007199254740993', ['@a']), groupsPage('9007199254740993', ['@a']));
     const error = await rejection(collect(makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 })));
     expect(error.code).toBe(TransportCode.invalidReply);

@@ -178,7 +178,7 @@ describe('rate limit', () => {
     await flushIo();
     expect(settled).toBe(true);
     const error = await rejection(queued);
-    expect(error).toMatchObject({ code: TransportCode.aborted, operation: 'getFriendLists', attempts: 1 });
+    expect(error).toMatchObject({ code: TransportCode.aborted, operation: 'getFriendLists', attempts: 0 }); // attempts counts requests sent
 
     // The abandoned turn sends nothing when it comes, and later calls still go through.
     await vi.advanceTimersByTimeAsync(5000);

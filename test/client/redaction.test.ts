@@ -128,7 +128,7 @@ describe('errors from each failure path hold no usersig and no key', () => {
   it('a bad body (INVALID_REQUEST) after earlier calls that did send the usersig', async () => {
     const client = makeClient(fake);
     await client.getFriendLists({ From_Account: 'alice' });
-    const error = await rejection(client.getSpecifiedFriends({ From_Account: 'alice', To_Account: [], TagList: ['nope'] }));
+    const error = await rejection(client.getSpecifiedFriends({ From_Account: 'alice', To_Account: [], TagList: ['nope' as never] }));
     expect(error.code).toBe(TransportCode.invalidRequest);
     expect(fake.requests).toHaveLength(1);
     expectNoSecrets(error, [SECRET_KEY, ...sigSpellings(fake.requests[0])]);

@@ -42,7 +42,15 @@ const call = (client: ReturnType<typeof makeClient>, operation: OperationId, sig
 // Every code of the document's x-error-codes except the re-signing one, on an operation that can return it.
 const documentedCodes = Object.entries(errorCodes)
   .filter(([, facts]) => !facts.resign)
-  .map(([code, facts]) => ({ code: Number(code), retryable: facts.retryable, operation: (facts.operations?.[0] ?? 'getFriendLists') as OperationId }));
+  .map(([code, facts]) => ({
+    code: Number(code),
+    retryable: facts.retryable,
+    rateLimit: facts.rateLimit,
+    operation: (facts.operations?.[0] ?? 'getFriendLists') as OperationId,
+  }));
+
+/** Re-sends after rate-limit refusals, by default: counted apart from the 3 ordinary attempts. */
+const RATE_LIMIT_RETRIES = 5;
 
 describe('FAIL envelopes, retried as the document says', () => {
   it('the document has both retryable and non-retryable codes (so both branches below run)', () => {
@@ -50,10 +58,10 @@ describe('FAIL envelopes, retried as the document says', () => {
     expect(documentedCodes.filter((entry) => !entry.retryable).length).toBeGreaterThan(2);
   });
 
-  it.each(documentedCodes)('ErrorCode $code ($operation): retryable $retryable', async ({ code, retryable, operation }) => {
+  it.each(documentedCodes)('ErrorCode $code ($operation): retryable $retryable, rate limit $rateLimit', async ({ code, retryable, rateLimit, operation }) => {
     fake.handle(() => reply.fail(code, `code ${code}`));
     const error = await rejection(call(makeClient(fake), operation));
-    const attempts = retryable ? 3 : 1;
+    const attempts = rateLimit ? 1 + RATE_LIMIT_RETRIES : retryable ? 3 : 1;
     expect(error).toMatchObject({ code, operation, retryable, attempts, httpStatus: 200, info: `code ${code}` });
     expect(fake.requests).toHaveLength(attempts);
     expect(fake.requests.every((request) => request.path === operations[operation].path)).toBe(true);

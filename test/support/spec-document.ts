@@ -161,6 +161,11 @@ export function createAjv(): Ajv {
   });
   // Extension keywords are annotations; declaring them keeps every other unknown keyword an error.
   ajv.addKeyword('x-recommended-max-items');
+  // A UTF-8 byte limit, which JSON Schema cannot state (maxLength counts characters); the client checks it.
+  ajv.addKeyword('x-max-utf8-bytes');
+  // Known values and open prefixes of an open-ended string (ProfileTag): they type the editor hints, not the schema.
+  ajv.addKeyword('x-known-values');
+  ajv.addKeyword('x-open-prefixes');
   // `components` is not a JSON Schema keyword: it only holds the schemas the refs point into.
   ajv.addKeyword('components');
   const components = asObject(document['components'], 'components');

@@ -1,0 +1,34 @@
+// Split: an operation whose list field the document chunks (x-chunking) is sent as several calls of at most the
+// operation's chunk size, each through the rest of the pipeline, and the replies are merged in request order. How
+// many chunks are in flight follows the operation's rate × measured round trip (src/chunk.ts).
+import { operations } from '../../generated/api-facts.js';
+import { chunkPlan, callInChunks, chunkConcurrency } from '../chunk.js';
+import type { Call, CallStage } from './context.js';
+import type { Flow } from './flow.js';
+
+export interface SplitOptions {
+  /** Overrides every operation's documented chunk size. */
+  chunkSize: number | undefined;
+  /** The most chunks in flight at once. */
+  maxConcurrency: number;
+  flowOf(call: Call): Flow;
+}
+
+export function splitStage({ chunkSize, maxConcurrency, flowOf }: SplitOptions): CallStage {
+  return (next) => async (call) => {
+    const operation = call.operation;
+    const chunking = operation === undefined ? null : operations[operation].chunking;
+    if (operation === undefined || chunking === null) return next(call);
+    const plan = chunkPlan(operation, chunkSize ?? chunking.size);
+    const body = call.body as Record<string, unknown>;
+    const items = plan ? body[plan.field] : undefined;
+    if (!plan || !Array.isArray(items) || items.length <= plan.size) return next(call);
+    const flow = flowOf(call);
+    const run = {
+      signal: call.signal,
+      concurrency: () => chunkConcurrency(flow.pacer?.rate ?? null, flow.roundTrip.ms, maxConcurrency),
+      failures: call.chunkFailures,
+    };
+    return callInChunks(operation, plan, body, run, (chunk, signal) => next({ ...call, body: chunk, signal }));
+  };
+}

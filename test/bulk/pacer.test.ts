@@ -1,0 +1,170 @@
+// The pacer on a fake clock: even spacing with a small burst, first come first served, abort, a late timer that must
+// not release a backlog in one burst, and the adaptive rate (multiplicative decrease once per window, additive
+// recovery up to the ceiling, a floor).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPacer, pacerSettings, type Pacer } from '../../src/rate-limit.js';
+import { busiestWindow } from './wire-log.js';
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Queues `count` turns and records the (fake) time each is granted. */
+function queueTurns(pacer: Pacer, count: number, signal?: AbortSignal): { granted: number[]; all: Promise<unknown> } {
+  const granted: number[] = [];
+  const all = Promise.allSettled(
+    Array.from({ length: count }, () => pacer.turn(signal).then(() => granted.push(performance.now()))),
+  );
+  return { granted, all };
+}
+
+describe('pacing', () => {
+  it('spaces turns evenly at the rate, after a burst of `burst`', async () => {
+    const pacer = createPacer({ callsPerSecond: 10, burst: 3 });
+    const t0 = performance.now();
+    const { granted, all } = queueTurns(pacer, 8);
+    await vi.advanceTimersByTimeAsync(2000);
+    await all;
+    const offsets = granted.map((t) => Math.round(t - t0));
+    // Three at once, then one every 100 ms.
+    expect(offsets).toEqual([0, 0, 0, 100, 200, 300, 400, 500]);
+  });
+
+  it('at 180/s with burst 4, 1000 turns: no 1 s window holds more than 184, and the whole takes ≥ 5.5 s', async () => {
+    const pacer = createPacer({ callsPerSecond: 180, burst: 4 });
+    const { granted, all } = queueTurns(pacer, 1000);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await all;
+    expect(granted).toHaveLength(1000);
+    expect(busiestWindow(granted, 1000)).toBeLessThanOrEqual(184);
+    expect((granted.at(-1) as number) - (granted[0] as number)).toBeGreaterThanOrEqual(5_500 - 25);
+  });
+
+  it('grants turns in the order they were asked for', async () => {
+    const pacer = createPacer({ callsPerSecond: 5 });
+    const order: number[] = [];
+    const turns = Array.from({ length: 6 }, (_, i) => pacer.turn().then(() => order.push(i)));
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(turns);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('a clock that jumps while turns wait grants at most `burst` at once', async () => {
+    let clock = 0;
+    const pacer = createPacer({ callsPerSecond: 10, burst: 2, now: () => clock });
+    const granted: number[] = [];
+    const turns = Array.from({ length: 10 }, () => pacer.turn().then(() => granted.push(clock)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted).toEqual([0, 0]);
+    clock = 5000; // the event loop was blocked for 5 s: the next timer finds the clock far ahead
+    await vi.advanceTimersByTimeAsync(100);
+    expect(granted).toEqual([0, 0, 5000, 5000]);
+    for (let step = 1; step <= 6; step++) {
+      clock = 5000 + step * 100;
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    await Promise.all(turns);
+    expect(granted).toEqual([0, 0, 5000, 5000, 5100, 5200, 5300, 5400, 5500, 5600]);
+  });
+});
+
+describe('abort', () => {
+  it('an aborted signal rejects at once with its reason and takes no slot', async () => {
+    const pacer = createPacer({ callsPerSecond: 1 });
+    const reason = new Error('stop');
+    await expect(pacer.turn(AbortSignal.abort(reason))).rejects.toBe(reason);
+    await expect(pacer.turn()).resolves.toBeUndefined();
+  });
+
+  it('aborting a waiting turn rejects it at once; the turns behind it move up', async () => {
+    const pacer = createPacer({ callsPerSecond: 1 });
+    await pacer.turn(); // t = 0
+    const controller = new AbortController();
+    const waiting = pacer.turn(controller.signal);
+    const settled = vi.fn();
+    waiting.catch(settled);
+    const behind = queueTurns(pacer, 1);
+    await vi.advanceTimersByTimeAsync(500);
+    controller.abort('gone');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toHaveBeenCalledWith('gone');
+    await vi.advanceTimersByTimeAsync(600);
+    await behind.all;
+    // The turn behind takes the slot at 1 s that the aborted one would have had.
+    expect(behind.granted).toEqual([1000]);
+  });
+});
+
+describe('adaptive rate (AIMD)', () => {
+  it('a rate-limit answer lowers the rate multiplicatively, once per window however many answers arrive', () => {
+    let clock = 0;
+    const pacer = createPacer({ callsPerSecond: 100, decrease: 0.5, now: () => clock });
+    expect(pacer.rate).toBe(100);
+    for (let i = 0; i < 30; i++) pacer.limited();
+    expect(pacer.rate).toBe(50);
+    clock = 999;
+    pacer.limited();
+    expect(pacer.rate).toBe(50);
+    clock = 1000;
+    pacer.limited();
+    expect(pacer.rate).toBe(25);
+  });
+
+  it('never goes below its floor', () => {
+    let clock = 0;
+    const pacer = createPacer({ callsPerSecond: 100, decrease: 0.5, minCallsPerSecond: 20, now: () => clock });
+    for (let i = 0; i < 10; i++) {
+      pacer.limited();
+      clock += 1000;
+    }
+    expect(pacer.rate).toBe(20);
+  });
+
+  it('accepted sends raise the rate by recoveryPerSecond per second of sends, up to the ceiling', () => {
+    let clock = 0;
+    const pacer = createPacer({ callsPerSecond: 100, decrease: 0.5, recoveryPerSecond: 10, now: () => clock });
+    pacer.limited();
+    expect(pacer.rate).toBe(50);
+    // One second of sends at ~50/s raises the rate by ~10.
+    for (let i = 0; i < 50; i++) pacer.accepted();
+    expect(pacer.rate).toBeGreaterThan(59);
+    expect(pacer.rate).toBeLessThan(61);
+    for (let i = 0; i < 10_000; i++) pacer.accepted();
+    expect(pacer.rate).toBe(100);
+  });
+
+  it('the lowered rate spaces the waiting turns at once', async () => {
+    const pacer = createPacer({ callsPerSecond: 10, decrease: 0.5 });
+    const t0 = performance.now();
+    const { granted, all } = queueTurns(pacer, 4);
+    await vi.advanceTimersByTimeAsync(0);
+    pacer.limited();
+    await vi.advanceTimersByTimeAsync(2000);
+    await all;
+    // The first went at once at 10/s (next due at 100 ms); at 5/s each later turn is 200 ms after the one before.
+    expect(granted.map((t) => Math.round(t - t0))).toEqual([0, 100, 300, 500]);
+  });
+
+  it('limited() asks for a wait of at least one window, and at least the documented minimum', () => {
+    const pacer = createPacer({ callsPerSecond: 10 });
+    expect(pacer.limited()).toBe(1000);
+    expect(pacer.limited(60_000)).toBe(60_000);
+    expect(createPacer({ callsPerSecond: 10, windowMs: 2000 }).limited(500)).toBe(2000);
+  });
+});
+
+describe('settings from the document', () => {
+  it('paces at margin × the limit with a burst that keeps a window at or under the limit', () => {
+    expect(pacerSettings(200, 0.9)).toEqual({ callsPerSecond: 180, burst: 4 });
+    expect(pacerSettings(1, 0.9)).toEqual({ callsPerSecond: 0.9, burst: 1 });
+    expect(pacerSettings(20, 0.9)).toEqual({ callsPerSecond: 18, burst: 2 });
+  });
+
+  it('rejects settings that are not positive', () => {
+    expect(() => createPacer({ callsPerSecond: 0 })).toThrow(/callsPerSecond/);
+    expect(() => createPacer({ callsPerSecond: 10, decrease: 1 })).toThrow(/decrease/);
+  });
+});
