@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installFromGit, root, type ConsumerProject } from './consumer-project.js';
-import { BIG_CURSOR, startMatrixUpstream, type MatrixUpstream } from './upstream.js';
+import type { FakeVendorServer } from '../../src/testing/index.js';
+import { BIG_CURSOR, startMatrixUpstream } from './upstream.js';
 
 const execFileAsync = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -51,9 +52,9 @@ function expectedResult(sigs: string[]): unknown {
     getFriendLists: { lists: ['family:a+b', 'work:'], currentSequence: '7' },
     getSpecifiedFriends: { count: 250, inOrder: true, last: 'friend249=remark of friend249', failAccount: [] },
     getAppGroups: { groups: ['@TGS#1', '@TGS#2'], next: BIG_CURSOR, total: 3 },
-    getConversationGroupMarks: { groups: ['marks0'], complete: 0 },
+    getConversationGroupMarks: { groups: ['marks0', 'marks1'], contacts: ['peer0'], complete: 0 },
     paginateAppGroups: { groups: ['@TGS#1', '@TGS#2', '@TGS#3'], cursors: [BIG_CURSOR, '0'] },
-    paginateConversationGroupMarks: ['marks0', 'marks1'],
+    paginateConversationGroupMarks: ['peer0', 'peer1'],
     retry: ['family', 'work'],
     resign: ['family', 'work'],
     failure: { code: 30003, retryable: false, operation: 'getFriendLists' },
@@ -139,7 +140,7 @@ const matrixWorker :Workerd.Worker = (
 // ---- The test ---------------------------------------------------------------------------------------------------
 
 let consumer: ConsumerProject | undefined;
-let matrix: MatrixUpstream | undefined;
+let matrix: FakeVendorServer | undefined;
 const sigs = VECTOR_INPUTS.map(officialSig);
 const config = (upstream: string): string => JSON.stringify({ upstream, secretKey: SECRET_KEY, vectors: VECTOR_INPUTS });
 
@@ -162,7 +163,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterEach(async () => {
-  await matrix?.upstream.close();
+  await matrix?.close();
   matrix = undefined;
 });
 
@@ -198,19 +199,21 @@ describe.each(runtimes)('on $name', (runtime) => {
   it('runs every scenario through the installed package, with the same results and the same UserSig bytes', async () => {
     const version = (await output(...runtime.version, root)).trim().split('\n')[0];
     matrix = await startMatrixUpstream(SECRET_KEY);
-    const printed = await runtime.run(consumer!.app, config(matrix.upstream.url));
+    const printed = await runtime.run(consumer!.app, config(matrix.url));
     const line = printed.split('\n').find((text) => text.startsWith(RESULT_MARK));
     expect(line, `${runtime.name} (${version}) printed no result:\n${printed}`).toBeDefined();
     expect(JSON.parse(line!.slice(RESULT_MARK.length))).toEqual(expectedResult(sigs));
 
-    // What the upstream saw: every usersig verified; the 2^64-1 cursor came back with all its digits; 250 friends
-    // in calls of 100, 100 and 50; the 503 and the 70001 each answered by a second call.
-    expect(matrix.badSigs).toEqual([]);
-    expect(matrix.cursorsSent).toEqual(['', '0', BIG_CURSOR]);
-    const friendCalls = matrix.upstream.requests.filter((r) => r.path === '/v4/sns/friend_get_list');
-    expect(friendCalls.map((r) => (r.json() as { To_Account: string[] }).To_Account.length)).toEqual([100, 100, 50]);
-    const listCalls = matrix.upstream.requests.filter((r) => r.path === '/v4/sns/group_get').map((r) => (r.json() as { From_Account: string }).From_Account);
-    expect(listCalls).toEqual(['user1', 'flaky', 'flaky', 'expired-once', 'expired-once', 'nobody']);
+    // What the fake vendor saw: no usersig refused (the only 7000x is the scripted 70001); the 2^64-1 cursor came
+    // back with all its digits; 250 friends in calls of 100, 100 and 50; the 503 and the 70001 each followed by a
+    // second call.
+    const calls = matrix.vendor.calls;
+    expect(calls.filter((call) => call.errorCode !== null && call.errorCode >= 70000).map((call) => call.errorCode)).toEqual([70001]);
+    const sent = (call: (typeof calls)[number], field: string): unknown => (call.body as Record<string, unknown>)[field];
+    expect(matrix.vendor.callsOf('getAppGroups').map((call) => String(sent(call, 'Next') ?? ''))).toEqual(['', '0', BIG_CURSOR]);
+    expect(matrix.vendor.callsOf('getSpecifiedFriends').map((call) => (sent(call, 'To_Account') as string[]).length)).toEqual([100, 100, 50]);
+    const listCalls = matrix.vendor.callsOf('getFriendLists').map((call) => `${String(sent(call, 'From_Account'))}:${call.httpStatus ?? '-'}/${call.errorCode ?? '-'}`);
+    expect(listCalls).toEqual(['user1:200/0', 'flaky:503/-', 'flaky:200/0', 'expired-once:200/70001', 'expired-once:200/0', 'nobody:200/30003']);
     if (runtime.name === 'Node 22') expect(version).toMatch(/^v22\./);
   }, 120_000);
 });

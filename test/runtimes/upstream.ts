@@ -1,72 +1,52 @@
-// The loopback stand-in for the TIM host that the runtime matrix talks to: scripted replies for the scenarios in
-// consumer/scenarios.mjs (pages with a cursor beyond 2^53, one 503, one 70001, one unknown account), and every
-// usersig checked against the secret key, so a runtime that signs wrongly fails here.
-import { verifyUserSig } from '../../src/user-sig.js';
-import { reply, startFakeUpstream, type FakeUpstream, type RecordedRequest, type Reply } from '../client/fake-upstream.js';
+// The upstream the runtime matrix talks to: the project's fake vendor (tim-rest-client/testing) behind its loopback
+// server, with a small dataset for the scenarios in consumer/scenarios.mjs. The fake verifies every usersig with
+// the test's secret key, so a runtime that signs wrongly fails; the scenarios script the 503 and the 70001 themselves
+// through the server's /__fake/faults endpoint, right before the call they are for.
+import { startFakeVendorServer, type FakeDataset, type FakeVendorServer } from '../../src/testing/index.js';
 
 export const SDK_APP_ID = 1400000000;
 export const IDENTIFIER = 'administrator';
-/** Beyond 2^53 and the largest unsigned 64-bit value: a runtime that reads it as a double sends back other digits. */
+/** 2^64 − 1, the largest cursor: a runtime that reads it as a double sends back other digits. */
 export const BIG_CURSOR = '18446744073709551615';
 
-export interface MatrixUpstream {
-  upstream: FakeUpstream;
-  /** Usersigs that did not verify, with the reason. */
-  badSigs: string[];
-  /** The `Next` of each get_appid_group_list request, as its digits on the wire (absent: ''). */
-  cursorsSent: string[];
-}
+const friendsOfUser1 = Object.fromEntries(
+  Array.from({ length: 250 }, (_, i) => [`friend${i}`, { sns: { Tag_SNS_IM_Remark: `remark of friend${i}` } }]),
+);
+const familyAndWork = { a: { lists: ['family'] }, b: { lists: ['family'] } };
 
-function onceEach(): (key: string) => boolean {
-  const seen = new Set<string>();
-  return (key) => (seen.has(key) ? false : (seen.add(key), true));
-}
+const dataset: FakeDataset = {
+  friends: { user1: { ...familyAndWork, ...friendsOfUser1 }, flaky: familyAndWork, 'expired-once': familyAndWork },
+  friendLists: { user1: ['family', 'work'], flaky: ['family', 'work'], 'expired-once': ['family', 'work'] },
+  sequences: { user1: 7 },
+  groups: [
+    { id: '@TGS#1', type: 'Public' },
+    { id: '@TGS#2', type: 'Public' },
+    { id: '@TGS#3', type: 'Public' },
+  ],
+  conversations: {
+    user1: {
+      groups: [
+        { id: 1, name: 'marks0' },
+        { id: 2, name: 'marks1' },
+      ],
+      contacts: [
+        { Type: 1, To_Account: 'peer0', StandardMark: '1', ContactGroupId: [1], Timestamp: 1672998266 },
+        { Type: 1, To_Account: 'peer1', StandardMark: '1', ContactGroupId: [2], Timestamp: 1672998267 },
+      ],
+    },
+  },
+};
 
-export async function startMatrixUpstream(secretKey: string): Promise<MatrixUpstream> {
-  const badSigs: string[] = [];
-  const cursorsSent: string[] = [];
-  const first = onceEach();
-
-  const answer = async (request: RecordedRequest): Promise<Reply> => {
-    const verdict = await verifyUserSig(request.query['usersig'] ?? '', { sdkAppId: SDK_APP_ID, identifier: IDENTIFIER, secretKey });
-    if (!verdict.ok) {
-      badSigs.push(verdict.reason);
-      return reply.fail(70003, 'usersig invalid');
-    }
-    const body = request.json() as Record<string, unknown>;
-    switch (request.path) {
-      case '/v4/sns/group_get': {
-        const account = String(body['From_Account']);
-        if (account === 'nobody') return reply.fail(30003, 'Err_SNS_GroupGet_Account_Not_Exist');
-        if (account === 'flaky' && first('flaky')) return reply.html(503, 'Service Unavailable');
-        if (account === 'expired-once' && first('expired')) return reply.fail(70001, 'UserSig expired');
-        return reply.ok({ ResultItem: [{ GroupName: 'family', FriendNumber: 2, To_Account: ['a', 'b'] }, { GroupName: 'work', FriendNumber: 0 }], CurrentSequence: 7 });
-      }
-      case '/v4/sns/friend_get_list': {
-        const to = body['To_Account'] as string[];
-        const InfoItem = to.map((account) => ({ To_Account: account, SnsProfileItem: [{ Tag: 'Tag_SNS_IM_Remark', Value: `remark of ${account}` }], ResultCode: 0, ResultInfo: '' }));
-        return reply.ok({ InfoItem, Fail_Account: [] });
-      }
-      case '/v4/group_open_http_svc/get_appid_group_list': {
-        // Digits as sent: JSON.parse would round a cursor beyond 2^53.
-        const next = /"Next"\s*:\s*"?(\d+)/.exec(request.rawBody)?.[1] ?? '';
-        cursorsSent.push(next);
-        if (next === BIG_CURSOR) return reply.raw(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","TotalCount":3,"GroupIdList":[{"GroupId":"@TGS#3"}],"Next":0}`);
-        return reply.raw(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","TotalCount":3,"GroupIdList":[{"GroupId":"@TGS#1"},{"GroupId":"@TGS#2"}],"Next":${BIG_CURSOR}}`);
-      }
-      case '/v4/recentcontact/get_contact_group': {
-        const start = Number(body['StartIndex']);
-        const done = start >= 1;
-        return reply.ok({
-          ContactItem: [{ Type: 1, To_Account: `peer${start}`, StandardMark: '1', ContactGroupId: [start + 1], Timestamp: 1672998266 }],
-          GroupItem: [{ GroupName: `marks${start}`, GroupId: start + 1 }],
-          CompleteFlag: done ? 1 : 0,
-          NextStartIndex: done ? 0 : start + 1,
-        });
-      }
-      default:
-        return reply.raw('not found', 404, 'text/plain');
-    }
-  };
-  return { upstream: await startFakeUpstream(answer), badSigs, cursorsSent };
+export function startMatrixUpstream(secretKey: string): Promise<FakeVendorServer> {
+  return startFakeVendorServer({
+    dataset,
+    sdkAppId: SDK_APP_ID,
+    identifier: IDENTIFIER,
+    secretKey,
+    // The page of index 2 (Limit 2) gets cursorBase + 2 = 2^64 − 1.
+    cursorBase: BigInt(BIG_CURSOR) - 2n,
+    contactPageSize: 1,
+    // Pacing is not what the matrix is about; both sides leave it out, so no runtime waits on a clock.
+    rateLimit: false,
+  });
 }

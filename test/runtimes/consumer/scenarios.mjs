@@ -16,7 +16,17 @@ export async function runScenarios(config) {
     baseUrl: config.upstream,
     // Short back-off: the upstream scripts the failures, nothing here waits for a real server to recover.
     retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    rateLimit: false,
   });
+  /** Scripts the fake vendor's answer to the next getFriendLists call (its loopback server's control endpoint). */
+  const nextFriendListsCall = async (fault) => {
+    const response = await fetch(new URL('/__fake/faults', config.upstream), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'getFriendLists', fault, times: 1 }),
+    });
+    if (!response.ok) throw new Error(`the fake refused the fault: ${await response.text()}`);
+  };
   const out = {};
 
   const lists = await chat.getFriendLists({ From_Account: 'user1', NeedFriend: 'Need_Friend_Type_Yes' });
@@ -40,7 +50,11 @@ export async function runScenarios(config) {
   out.getAppGroups = { groups: (groups.GroupIdList ?? []).map((g) => g.GroupId), next: String(groups.Next), total: groups.TotalCount };
 
   const marks = await chat.getConversationGroupMarks({ From_Account: 'user1', StartIndex: 0 });
-  out.getConversationGroupMarks = { groups: (marks.GroupItem ?? []).map((g) => g.GroupName), complete: marks.CompleteFlag };
+  out.getConversationGroupMarks = {
+    groups: (marks.GroupItem ?? []).map((g) => g.GroupName),
+    contacts: (marks.ContactItem ?? []).map((c) => c.To_Account),
+    complete: marks.CompleteFlag,
+  };
 
   const pagedGroups = [];
   const cursors = [];
@@ -52,13 +66,14 @@ export async function runScenarios(config) {
 
   const pagedMarks = [];
   for await (const page of chat.paginate('getConversationGroupMarks', { From_Account: 'user1', StartIndex: 0 })) {
-    for (const group of page.GroupItem ?? []) pagedMarks.push(group.GroupName);
+    for (const contact of page.ContactItem ?? []) pagedMarks.push(contact.To_Account);
   }
   out.paginateConversationGroupMarks = pagedMarks;
 
-  // The upstream answers this account's first call with a 503, and its 70001 account's first call with 70001.
+  await nextFriendListsCall({ httpStatus: 503 });
   const retried = await chat.getFriendLists({ From_Account: 'flaky' });
   out.retry = (retried.ResultItem ?? []).map((list) => list.GroupName);
+  await nextFriendListsCall(70001);
   const resigned = await chat.getFriendLists({ From_Account: 'expired-once' });
   out.resign = (resigned.ResultItem ?? []).map((list) => list.GroupName);
 
