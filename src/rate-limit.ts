@@ -1,8 +1,10 @@
 // The per-operation pacer: sends are spaced evenly (GCRA, a leaky bucket with a small burst) and counted at the moment
 // a request is handed to fetch, so the server, which counts arrivals in 1 s windows, never sees the burst a
 // sliding-window limiter releases at the start of each second. The rate adapts (AIMD): a rate-limit answer lowers it
-// multiplicatively for every call of the operation, accepted calls raise it back additively up to the ceiling, so a
-// client facing a lower real limit, or sharing its quota with other processes, settles at what the server allows.
+// multiplicatively for every call of the operation — and at once to just below what the server accepted from this
+// client in the last window — and holds sends until the server's window has room again; accepted calls raise the
+// rate back additively up to the ceiling. So a client facing a lower real limit, or sharing its quota with other
+// processes, settles at what the server allows (test/bulk, bench/RESULTS.md).
 //
 // The clock is monotonic (performance.now unless injected), so a system clock change neither stalls nor bunches sends.
 // Turns are first come, first served; a waiting turn leaves the line at once when its signal aborts. A timer that
@@ -28,8 +30,13 @@ export interface PacerOptions {
   callsPerSecond: number;
   /** Sends that may go back to back after a quiet spell (default 1). */
   burst?: number;
-  /** Each rate-limit answer multiplies the rate by this, at most once per window (default 0.7). */
+  /** Each rate-limit answer multiplies the rate by this, at most once per window (default 0.8). */
   decrease?: number;
+  /**
+   * After a rate-limit answer the rate is also at most this share of the sends the server accepted in the last
+   * window (default 0.9).
+   */
+  settle?: number;
   /** Calls per second the rate regains per second of accepted sends (default 5% of callsPerSecond). */
   recoveryPerSecond?: number;
   /** The lowest rate decreases reach, in calls per second (default 2% of callsPerSecond). */
@@ -52,8 +59,9 @@ interface Waiter {
 export function createPacer(options: PacerOptions): Pacer {
   const ceiling = positive('callsPerSecond', options.callsPerSecond);
   const burst = Math.floor(positive('burst', options.burst ?? 1));
-  const decrease = positive('decrease', options.decrease ?? 0.7);
+  const decrease = positive('decrease', options.decrease ?? 0.8);
   if (decrease >= 1) throw new RangeError(`createPacer: decrease must be below 1 (got ${decrease})`);
+  const settle = positive('settle', options.settle ?? 0.9);
   const recovery = positive('recoveryPerSecond', options.recoveryPerSecond ?? ceiling * 0.05);
   const floor = Math.min(ceiling, positive('minCallsPerSecond', options.minCallsPerSecond ?? ceiling * 0.02));
   const windowMs = positive('windowMs', options.windowMs ?? 1000);
@@ -63,6 +71,12 @@ export function createPacer(options: PacerOptions): Pacer {
   /** GCRA's theoretical arrival time: when the next send would be due if sends were spaced exactly. */
   let due = -Infinity;
   let lastDecrease = -Infinity;
+  /** When the sends accepted in the last window were answered, oldest first. */
+  const acceptedAt: number[] = [];
+  const acceptedInWindow = (at: number): number => {
+    while (acceptedAt.length > 0 && (acceptedAt[0] as number) <= at - windowMs) acceptedAt.shift();
+    return acceptedAt.length;
+  };
   const line: Waiter[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -113,12 +127,18 @@ export function createPacer(options: PacerOptions): Pacer {
       const at = now();
       // The answers to every send of the last window arrive together; they are one signal, not many.
       if (at - lastDecrease >= windowMs) {
-        rate = Math.max(floor, rate * decrease);
+        // What the server accepted from this client in the last window is what it allows it now: a client far above
+        // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows.
+        const allowed = acceptedInWindow(at) * settle;
+        rate = Math.max(floor, Math.min(rate * decrease, allowed));
+        // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
+        due = Math.max(due, (acceptedAt[0] ?? at) + windowMs);
         lastDecrease = at;
       }
       return Math.max(windowMs, minWaitMs);
     },
     accepted(): void {
+      acceptedAt.push(now());
       // +recovery per second of sends at the current rate: one accepted send is 1/rate of a second.
       if (rate < ceiling) rate = Math.min(ceiling, rate + recovery / rate);
     },

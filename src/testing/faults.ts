@@ -6,7 +6,7 @@ export type Fault =
   /** A FAIL envelope with this ErrorCode (HTTP 200, as the vendor sends every business error). */
   | number
   | { code: number; info?: string }
-  /** A reply with this HTTP status (a gateway error page by default). */
+  /** A reply with this HTTP status and body (a gateway error page by default); with 200, any garbled reply. */
   | { httpStatus: number; body?: string; contentType?: string }
   /** The connection is dropped without a reply. */
   | { reset: true }
@@ -29,11 +29,30 @@ export interface FaultQueue {
   readonly pending: number;
 }
 
+const isCode = (value: unknown): boolean => Number.isSafeInteger(value);
+
+/** Whether `fault` is one of the shapes above (faults also arrive as JSON over the server's control endpoint). */
+export function isFault(fault: unknown): fault is Fault {
+  if (isCode(fault)) return true;
+  if (fault === null || typeof fault !== 'object') return false;
+  const f = fault as Record<string, unknown>;
+  if ('code' in f) return isCode(f['code']) && (f['info'] === undefined || typeof f['info'] === 'string');
+  if ('httpStatus' in f) {
+    const status = f['httpStatus'];
+    return isCode(status) && (status as number) >= 200 && (status as number) <= 599 && (f['body'] === undefined || typeof f['body'] === 'string');
+  }
+  if ('delayMs' in f) return typeof f['delayMs'] === 'number' && Number.isFinite(f['delayMs']) && f['delayMs'] >= 0;
+  return f['reset'] === true || f['hang'] === true;
+}
+
 export function faultQueue(): FaultQueue {
   let scripted: Scripted[] = [];
   return {
     add(operation, fault, times) {
       if (!Number.isSafeInteger(times) || times < 1) throw new TypeError(`inject: times must be a positive integer (got ${String(times)})`);
+      if (!isFault(fault)) {
+        throw new TypeError(`inject: fault must be an ErrorCode, { code }, { httpStatus: 200–599 }, { reset: true }, { hang: true } or { delayMs ≥ 0 } (got ${JSON.stringify(fault)})`);
+      }
       scripted.push({ operation, fault, remaining: times });
     },
     take(operation) {

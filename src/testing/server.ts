@@ -130,7 +130,7 @@ export async function startFakeVendorServer(options: FakeVendorServerOptions = {
           if (res.destroyed) return;
           if (outcome.kind === 'reply') {
             const body = Buffer.from(outcome.body, 'utf8');
-            res.writeHead(outcome.status, { 'content-type': outcome.contentType, 'content-length': body.length });
+            res.writeHead(outcome.status, { ...outcome.headers, 'content-length': body.length });
             res.end(body, done);
           } else if (outcome.kind === 'reset') {
             done();

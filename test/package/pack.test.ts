@@ -52,7 +52,7 @@ afterAll(() => {
 describe('the published package', () => {
   it('ships exactly the built code, its declarations and the bundled description', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const allowed = /^(dist\/(src(\/[\w-]+)*|generated)\/[\w-]+\.(js|d\.ts)|bin\/tim-rest-mock\.mjs|generated\/openapi\.(yaml|json)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
+    const allowed = /^(dist\/(src(\/[\w-]+)*|generated)\/[\w-]+\.(js|d\.ts)|bin\/tim-rest-mock\.mjs|generated\/openapi\.(yaml|json|mock\.yaml)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
     for (const needed of ['LICENSE', 'CHANGELOG.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
       expect(files).toContain(needed);

@@ -250,6 +250,15 @@ describe('scripted faults', () => {
     expect(fake.pendingFaults).toBe(0);
   });
 
+  it('refuses a fault it cannot play, naming the rule', () => {
+    const fake = createFakeVendor({ dataset });
+    expect(() => fake.inject('getAppGroups', { httpStatus: 99 })).toThrow(/httpStatus: 200–599/);
+    expect(() => fake.inject('getAppGroups', {} as never)).toThrow(/inject: fault must be/);
+    expect(() => fake.inject('getAppGroups', 60007, 0)).toThrow(/times must be a positive integer/);
+    expect(() => fake.inject('noSuchOperation' as never, 60007)).toThrow(/unknown operation/);
+    expect(fake.pendingFaults).toBe(0);
+  });
+
   it('sends an HTTP 5xx page, drops the connection, or hangs until the caller aborts', async () => {
     const fake = createFakeVendor({ dataset });
     fake.inject('*', { httpStatus: 503 });
