@@ -5,7 +5,19 @@ import { fileURLToPath } from 'node:url';
 import { startPrism } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const real = Boolean(process.env.TIM_SDKAPPID && process.env.TIM_IDENTIFIER && process.env.TIM_SECRET_KEY);
+const credentials = ['TIM_SDKAPPID', 'TIM_IDENTIFIER', 'TIM_SECRET_KEY'];
+const missing = credentials.filter((name) => !process.env[name]);
+const real = missing.length === 0;
+
+// Some set and some not is a mistake (a typo, an unexported variable): running on the mock would hide it.
+if (missing.length > 0 && missing.length < credentials.length) {
+  const set = credentials.filter((name) => !missing.includes(name));
+  console.error(
+    `npm start: ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.\n` +
+      'Set all three to run the tour against the real service, or none of them to run it against the built-in mock.',
+  );
+  process.exit(2);
+}
 
 function runTour(env) {
   const child = spawn(process.execPath, ['--import', 'tsx', `${root}examples/tour.ts`], { env, stdio: 'inherit', cwd: root });

@@ -17,7 +17,8 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Any Chromium: `CHROMIUM_PATH` names it; Debian's package (which .ci/run installs) is the default.
+const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const docsDir = join(root, 'docs-build');
 const outputDir = join(root, 'test-output');
@@ -150,7 +151,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: the docs test needs Debian's Chromium. Install it with ` +
-        '`apt-get update && apt-get install -y --no-install-recommends chromium` (.ci/run does this).',
+        '`apt-get update && apt-get install -y --no-install-recommends chromium` (.ci/run does this), or set CHROMIUM_PATH to another Chromium.',
     );
   }
   const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts/docs.mjs')], {

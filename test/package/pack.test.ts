@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installConsumer } from '../runtimes/consumer-project.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -33,7 +34,6 @@ beforeAll(() => {
   if (!tarball) throw new Error('npm pack produced no tarball');
   const app = join(work, 'app');
   run('mkdir', ['-p', app], work);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   writeFileSync(
     join(app, 'tsconfig.json'),
     JSON.stringify({
@@ -41,8 +41,8 @@ beforeAll(() => {
       files: ['snippet.ts'],
     }),
   );
-  // Dependencies come from the npm cache that `npm ci` filled; the registry is asked only for what is missing.
-  run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], app);
+  // Offline: the package's dependencies are pinned from our lockfile and come from the cache `npm ci` filled.
+  installConsumer(app, `file:../${tarball}`, `file:../${tarball}`);
 }, 240_000);
 
 afterAll(() => {
@@ -52,9 +52,9 @@ afterAll(() => {
 describe('the published package', () => {
   it('ships exactly the built code, its declarations and the bundled description', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const allowed = /^(dist\/(src(\/[\w-]+)?|generated)\/[\w-]+\.(js|d\.ts)|bin\/tim-rest-mock\.mjs|generated\/openapi\.(yaml|json|mock\.yaml)|package\.json|README\.md|LICENSE)$/;
+    const allowed = /^(dist\/(src(\/[\w-]+)*|generated)\/[\w-]+\.(js|d\.ts)|bin\/tim-rest-mock\.mjs|generated\/openapi\.(yaml|json|mock\.yaml)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
-    for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
+    for (const needed of ['LICENSE', 'CHANGELOG.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
       expect(files).toContain(needed);
     }
   });

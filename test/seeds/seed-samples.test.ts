@@ -1,9 +1,10 @@
 // The vendor's own samples (the seed pages) against the description: every request sample must validate against its
 // operation's request schema and every response sample against its 200 schema. The page → operation mapping comes
-// from the `v4/...` path of each page's sample request URL.
+// from the `v4/...` path of each page's sample request URL. The samples are the repository's copy in
+// test/seeds/samples.json (`npm run seeds -- <dir>` extracts them from the pages with the extractor tested below).
 import { describe, expect, it } from 'vitest';
 import { describeErrors, errorCodes, operationByPath, validatorFor } from '../support/spec-document.js';
-import { extractSamples, loadSeedPages, sampleApiPath } from '../support/spec-seed-samples.js';
+import { extractSamples, sampleApiPath, storedSeedPages } from '../support/spec-seed-samples.js';
 
 // Counted by reading the pages, so that an extractor finding fewer (or zero) samples fails here.
 // `errorCodes`: rows of the page's table of error codes specific to the API.
@@ -22,7 +23,7 @@ const EXPECTED: Record<string, { path: string; request: number; response: number
   '004': { path: '/v4/recentcontact/get_contact_group', request: 1, response: 1, errorCodes: 13 },
 };
 
-const pages = loadSeedPages();
+const pages = storedSeedPages();
 
 describe('the sample extractor', () => {
   it('drops a // comment that sits before the closing brace, and keeps // inside strings', () => {

@@ -1,10 +1,10 @@
-// Pulls the JSON request/response samples out of the vendor's pages (test/seeds reads /work/shared/seeds), whatever
-// the dump format: plain text, markdown with code fences, one-line objects, objects spread over many lines with
-// blank lines inside, and `// comments` inside objects. Prose is left alone.
+// Pulls the JSON request/response samples out of the vendor's pages, whatever the dump format: plain text, markdown
+// with code fences, one-line objects, objects spread over many lines with blank lines inside, and `// comments` inside
+// objects. Prose is left alone. The pages themselves are not part of the repository: `npm run seeds -- <dir>`
+// (scripts/extract-seed-samples.ts) runs this extractor over them once and writes what the tests need, the samples
+// with their page and position, to test/seeds/samples.json; the tests read only that file.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-
-export const SEEDS_DIR = process.env['TIM_SEEDS_DIR'] ?? '/work/shared/seeds';
 
 export interface SeedSample {
   /** Page id: the file name's leading number, e.g. "003". */
@@ -109,8 +109,8 @@ export function extractSamples(text: string, page = 'page'): SeedSample[] {
   return samples;
 }
 
-/** Every seed page (files named `NNN_*.txt`), in file order. */
-export function loadSeedPages(dir = SEEDS_DIR): SeedPage[] {
+/** Every seed page (files named `NNN_*.txt`) of a directory of vendor pages, in file order. */
+export function loadSeedPages(dir: string): SeedPage[] {
   return readdirSync(dir)
     .filter((file) => /^\d{3}_.*\.txt$/.test(file))
     .sort()
@@ -131,4 +131,53 @@ export function pageErrorCodes(text: string): number[] {
   const end = text.indexOf('debug this API', start);
   const table = text.slice(start, end === -1 ? undefined : end);
   return [...table.matchAll(/^\|?[ \t]*(\d{5})[ \t]*(?:\||$)/gm)].map((m) => Number(m[1]));
+}
+
+/** What test/seeds/samples.json holds of a page: no prose, and no comments (they are the vendor's words too). */
+export interface StoredSeedPage {
+  page: string;
+  file: string;
+  apiPath: string;
+  errorCodes: number[];
+  samples: { index: number; line: number; kind: 'request' | 'response'; json: string }[];
+}
+
+export interface StoredSeeds {
+  about: string;
+  pages: StoredSeedPage[];
+}
+
+export const storedSeedsFile = new URL('../seeds/samples.json', import.meta.url);
+
+export function toStored(pages: SeedPage[]): StoredSeeds {
+  return {
+    about: "JSON samples of the vendor's API pages, with their page and position; written by `npm run seeds -- <dir of pages>`, never by hand.",
+    pages: pages.map(({ page, file, apiPath, errorCodes, samples }) => ({
+      page,
+      file,
+      apiPath,
+      errorCodes,
+      samples: samples.map(({ index, line, kind, json }) => ({ index, line, kind, json })),
+    })),
+  };
+}
+
+/** The committed samples, parsed again as the extractor parsed them (so a sample that is not JSON still shows). */
+export function storedSeedPages(): SeedPage[] {
+  const stored = JSON.parse(readFileSync(storedSeedsFile, 'utf8')) as StoredSeeds;
+  return stored.pages.map((page) => ({
+    page: page.page,
+    file: page.file,
+    apiPath: page.apiPath,
+    errorCodes: page.errorCodes,
+    samples: page.samples.map((sample) => {
+      const restored: SeedSample = { page: page.page, ...sample, raw: sample.json };
+      try {
+        restored.value = JSON.parse(sample.json);
+      } catch (error) {
+        restored.parseError = (error as Error).message;
+      }
+      return restored;
+    }),
+  }));
 }
