@@ -3,7 +3,7 @@
 // imports pointed at this checkout's source; a `text output` block right after it is what it must print, exactly.
 // A block that uses `chat` without creating it runs after the block marked `runnable setup` (README says so). All
 // blocks are also type-checked together with the project's strict settings. README's list of the mock's named
-// replies is checked against the document it describes.
+// replies, its regions and its error-code table are checked against the document they describe.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { listOperations } from './support/spec-document.js';
+import { errorCodes, operations, rateLimitMargin, regions } from '../generated/api-facts.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -119,4 +120,32 @@ describe('README, the mock in your CI', () => {
       for (const example of operation.responseExamples) expect(row).toContain(`\`${example.name}\``);
     },
   );
+});
+
+const section = (title: string): string => readme.split('\n## ').find((part) => part.startsWith(title)) ?? '';
+
+describe('README, in step with the document', () => {
+  it('names every region of the document in the region option, and no other', () => {
+    const row = section('Configure').split('\n').find((line) => line.startsWith('| `region` |')) ?? '';
+    const named = [...row.split('|')[3]!.matchAll(/`([a-z-]+)`/g)].map((match) => match[1]);
+    expect(named.sort()).toEqual(Object.keys(regions).sort());
+  });
+
+  it('lists only documented codes in its error table, and every rate-refusal code in one row', () => {
+    const rows = section('Errors').split('\n').filter((line) => /^\| \d/.test(line));
+    const codes = rows.flatMap((line) => [...line.split('|')[1]!.matchAll(/\d+/g)].map((match) => Number(match[0])));
+    expect(codes.length).toBeGreaterThan(10);
+    for (const code of codes) expect(errorCodes[code], `README's error table lists ${code}`).toBeDefined();
+    const rateCodes = Object.entries(errorCodes).filter(([, facts]) => facts.rateLimit).map(([code]) => Number(code));
+    const rateRow = rows.find((line) => line.includes('Too many requests')) ?? '';
+    expect([...rateRow.split('|')[1]!.matchAll(/\d+/g)].map((match) => Number(match[0])).sort()).toEqual(rateCodes.sort());
+  });
+
+  it('states each documented rate and the pacing margin', () => {
+    const text = section('How a call runs');
+    for (const { requestsPerSecond } of Object.values(operations)) {
+      if (requestsPerSecond !== null) expect(text).toMatch(new RegExp(requestsPerSecond === 1 ? '1/s' : `${requestsPerSecond}/s`));
+    }
+    expect(text).toContain(`${Math.round(rateLimitMargin * 100)} %`);
+  });
 });
