@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Examples import the package by name, as users do; in the repository the names point at the sources.
+  resolve: {
+    alias: [
+      { find: /^tim-rest-client$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^tim-rest-client\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // One Prism for the whole run, started on port 0 and stopped after; its URL reaches tests via `inject('prismUrl')`.

@@ -35,7 +35,7 @@ const lists = await client.getFriendLists({ From_Account: me, NeedFriend: 'Need_
 for (const list of lists.ResultItem ?? []) {
   line(`   ${list.GroupName}: ${list.FriendNumber ?? 0} friend(s)${list.To_Account ? ` — ${list.To_Account.join(', ')}` : ''}`);
 }
-line(`   CurrentSequence ${String(lists.CurrentSequence)} (send it as LastSequence next time)\n`);
+line(`   CurrentSequence ${String(lists.CurrentSequence)}\n`);
 
 line('2. getSpecifiedFriends: fields of three friends; one of them is not a friend (a per-friend failure is data)');
 const friends = await client.getSpecifiedFriends(

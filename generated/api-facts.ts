@@ -3,6 +3,7 @@ export const regions = {
   "china": "console.tim.qq.com",
   "singapore": "adminapisgp.im.qcloud.com",
   "seoul": "adminapikr.im.qcloud.com",
+  "tokyo": "adminapijpn.im.qcloud.com",
   "frankfurt": "adminapiger.im.qcloud.com",
   "india": "adminapiind.im.qcloud.com",
   "silicon-valley": "adminapiusa.im.qcloud.com",

@@ -8,6 +8,7 @@ export interface OperationMethods {
    *
    * Pulls the friend lists of an account (`v4/sns/group_get`): every list, or the lists named in `GroupName`, with
    * the number of friends in each and, with `NeedFriend` = `Need_Friend_Type_Yes`, the friends' UserIDs.
+   * `GroupName` names at most 32 lists per call.
    *
    * Rate limit: 200 calls per second.
    * @see https://www.tencentcloud.com/document/product/1047/34620
@@ -32,7 +33,7 @@ export interface OperationMethods {
    * Lists the IDs of the app's groups, of every type or of one `GroupType`
    * (`v4/group_open_http_svc/get_appid_group_list`), a page at a time.
    *
-   * Rate limit: 1 calls per second.
+   * Rate limit: 1 call per second.
    * Paged: walk every page with `paginate('getAppGroups', body)`.
    * @see https://www.tencentcloud.com/document/product/1047/34620
    */

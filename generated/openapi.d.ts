@@ -18,21 +18,20 @@ export interface paths {
          * Pull friend lists
          * @description Pulls the friend lists of an account (`v4/sns/group_get`): every list, or the lists named in `GroupName`, with
          *     the number of friends in each and, with `NeedFriend` = `Need_Friend_Type_Yes`, the friends' UserIDs.
-         *
-         *     Send the `CurrentSequence` of the previous pull as `LastSequence` (0 the first time).
+         *     `GroupName` names at most 32 lists per call.
          *
          *
          *     **Rate limit:** 200 calls per second.
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning | Retry helps |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | no |
-         *     | 30003 | The requested account does not exist. | no |
-         *     | 30004 | The request requires app admin permissions. | no |
-         *     | 30006 | Internal server error. Try again. | yes |
-         *     | 30007 | Network timeout. Try again later. | yes |
+         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | no retry |
+         *     | 30003 | The requested account does not exist. | no retry |
+         *     | 30004 | The request requires app admin permissions. | no retry |
+         *     | 30006 | Internal server error. Try again. | retries |
+         *     | 30007 | Network timeout. Try again later. | retries |
          */
         post: operations["getFriendLists"];
         delete?: never;
@@ -59,21 +58,21 @@ export interface paths {
          *     and the failed UserIDs are listed in `Fail_Account`.
          *
          *     The vendor recommends **no more than 100 friends per call**, so that the reply is not too large to send; the
-         *     client splits a longer `To_Account` into calls of at most 100 and merges the replies in request order
-         *     (`x-chunking`).
+         *     TypeScript client splits a longer `To_Account` into calls of at most 100 and joins the replies' `InfoItem` and
+         *     `Fail_Account` lists in the order of the calls.
          *
          *
          *     **Rate limit:** 200 calls per second.
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning | Retry helps |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | no |
-         *     | 30003 | The requested account does not exist. | no |
-         *     | 30004 | The request requires app admin permissions. | no |
-         *     | 30006 | Internal server error. Try again. | yes |
-         *     | 30007 | Network timeout. Try again later. | yes |
+         *     | 30001 | Incorrect request parameter. Check the request against the error description. In `getSpecifiedFriends` it also appears as a per-friend `ResultCode` when the friend does not exist. | no retry |
+         *     | 30003 | The requested account does not exist. | no retry |
+         *     | 30004 | The request requires app admin permissions. | no retry |
+         *     | 30006 | Internal server error. Try again. | retries |
+         *     | 30007 | Network timeout. Try again later. | retries |
          */
         post: operations["getSpecifiedFriends"];
         delete?: never;
@@ -97,20 +96,23 @@ export interface paths {
          *     (`v4/group_open_http_svc/get_appid_group_list`), a page at a time.
          *
          *     Paging: send `Next` 0 (and a `Limit` of at most 10,000) for the first page, then the `Next` of each reply,
-         *     until a reply's `Next` is 0 (`x-pagination`). `Next` is a 64-bit cursor: send it back exactly as received.
+         *     until a reply's `Next` is 0. `Next` is a 64-bit cursor: send it back exactly as received.
          *     A reply larger than 1 MB fails with 10018; lower `Limit` then.
          *
+         *     The vendor allows 1 call per second: walking an app with 1,000,000 groups at 10,000 per page takes 100 calls,
+         *     so about 100 seconds. The TypeScript client paces these calls itself rather than meeting 60007/60011.
          *
-         *     **Rate limit:** 1 calls per second.
+         *
+         *     **Rate limit:** 1 call per second.
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning | Retry helps |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 10002 | Internal server error. Try again. | yes |
-         *     | 10004 | A parameter is incorrect. Check request parameters such as GroupType against the error description. | no |
-         *     | 10007 | The operator does not have the permissions for this operation. Only the app admin can call this API. | no |
-         *     | 10018 | The reply would exceed the 1 MB limit. Lower `Limit` and try again. | no |
+         *     | 10002 | Internal server error. Try again. | retries |
+         *     | 10004 | A parameter is incorrect. Check request parameters such as GroupType against the error description. | no retry |
+         *     | 10007 | The operator does not have the permissions for this operation. Only the app admin can call this API. | no retry |
+         *     | 10018 | The reply would exceed the 1 MB limit. Lower `Limit` and try again. | no retry |
          */
         post: operations["getAppGroups"];
         delete?: never;
@@ -134,28 +136,28 @@ export interface paths {
          *     (`v4/recentcontact/get_contact_group`), a page at a time.
          *
          *     Paging: send `StartIndex` 0 for the first page, then the `NextStartIndex` of each reply, until a reply's
-         *     `CompleteFlag` is 1 (`x-pagination`).
+         *     `CompleteFlag` is 1.
          *
          *
          *     **Rate limit:** 200 calls per second.
          *
          *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
          *
-         *     | Code | Meaning | Retry helps |
+         *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
-         *     | 50001 | The requested UserID has not been imported into the Chat backend. Import it first. | no |
-         *     | 50002 | Incorrect request parameter. Check the request against the error description. | no |
-         *     | 50003 | The request requires app admin permissions. | no |
-         *     | 50004 | Internal server error. Try again. | yes |
-         *     | 50005 | Network timeout. Try again later. | yes |
-         *     | 51006 | When modifying conversation marks, the number of conversations is empty or exceeds the limit of 100. | no |
-         *     | 51007 | Failed to replace GroupID with GroupCode, because of an internal error or because the group was disbanded. | no |
-         *     | 51008 | The conversation group holds more than 1,000 conversations. | no |
-         *     | 51009 | The conversation group to delete does not exist. | no |
-         *     | 51010 | More than 20 conversation groups. | no |
-         *     | 51011 | The conversation group name is longer than 32 bytes. | no |
-         *     | 51012 | Too many conversations pinned to the top. | no |
-         *     | 51013 | The app is not on the Premium edition, which standard conversation marks and conversation groups need. | no |
+         *     | 50001 | The requested UserID has not been imported into the Chat backend. Import it first. | no retry |
+         *     | 50002 | Incorrect request parameter. Check the request against the error description. | no retry |
+         *     | 50003 | The request requires app admin permissions. | no retry |
+         *     | 50004 | Internal server error. Try again. | retries |
+         *     | 50005 | Network timeout. Try again later. | retries |
+         *     | 51006 | When modifying conversation marks, the number of conversations is empty or exceeds the limit of 100. | no retry |
+         *     | 51007 | Failed to replace GroupID with GroupCode, because of an internal error or because the group was disbanded. | no retry |
+         *     | 51008 | The conversation group holds more than 1,000 conversations. | no retry |
+         *     | 51009 | The conversation group to delete does not exist. | no retry |
+         *     | 51010 | More than 20 conversation groups. | no retry |
+         *     | 51011 | The conversation group name is longer than 32 bytes. | no retry |
+         *     | 51012 | Too many conversations pinned to the top. | no retry |
+         *     | 51013 | The app is not on the Premium edition, which standard conversation marks and conversation groups need. | no retry |
          */
         post: operations["getConversationGroupMarks"];
         delete?: never;
@@ -189,9 +191,9 @@ export interface components {
             /** @description UserID of the account whose friend lists are pulled. */
             From_Account: components["schemas"]["UserId"];
             /**
-             * @description The `CurrentSequence` returned by the previous pull; 0 (or absent) for the first pull. Valid only when
-             *     `GroupName` is empty. The newer vendor page marks it required, the older one omits it; both pages' samples must
-             *     work, so it is optional here (see openapi/NOTES.md).
+             * @description Accepted by older versions of this call (the `CurrentSequence` of an earlier pull, 0 the first time; valid only
+             *     when `GroupName` is empty) and absent from the vendor's current page, which pulls every list without it. Optional;
+             *     there is no need to send it.
              */
             LastSequence?: string | bigint | number;
             /**
@@ -200,27 +202,28 @@ export interface components {
              * @enum {string}
              */
             NeedFriend?: "Need_Friend_Type_Yes";
-            /** @description Names of the lists to pull. Absent or empty, every list is pulled. */
+            /** @description Names of the lists to pull, at most 32 per call. Absent or empty, every list is pulled. */
             GroupName?: string[];
         };
         /**
          * Envelope
-         * @description The result fields every reply carries, with HTTP 200 whether the call succeeded or not. The call succeeded only when
-         *     `ErrorCode` is 0 (and `ActionStatus` is `OK`). A failed call carries only these fields.
+         * @description The result fields every reply carries, with HTTP 200 whether the call succeeded or not. The call succeeded when
+         *     `ErrorCode` is 0 and `ActionStatus` is not `FAIL`; a failed call carries only these fields. Only `ErrorCode` is
+         *     always there: replies without `ActionStatus` (or `ErrorInfo`) occur, and `ErrorCode` alone then decides.
          */
         Envelope: {
             /**
-             * @description Result of the call. `OK`, successful; `FAIL`, failed.
+             * @description Result of the call. `OK`, successful; `FAIL`, failed. Sometimes absent; `ErrorCode` then decides.
              * @enum {string}
              */
-            ActionStatus: "OK" | "FAIL";
+            ActionStatus?: "OK" | "FAIL";
             /**
              * Format: int32
              * @description Error code. 0, successful; any other value, failed (see the error-code table).
              */
             ErrorCode: number;
             /** @description Detailed error information; empty on success. */
-            ErrorInfo: string;
+            ErrorInfo?: string;
             /** @description Error information meant to be shown on the client; sent by some services only. */
             ErrorDisplay?: string;
         };
@@ -246,7 +249,7 @@ export interface components {
         GroupGetResponse: components["schemas"]["Envelope"] & {
             /** @description One entry per friend list. */
             ResultItem?: components["schemas"]["FriendListItem"][];
-            /** @description The current sequence of the account's lists; send it as `LastSequence` on the next pull. */
+            /** @description The current sequence number of the account's friend lists. */
             CurrentSequence?: string;
         };
         /**
@@ -272,7 +275,7 @@ export interface components {
             From_Account: components["schemas"]["UserId"];
             /**
              * @description UserIDs of the friends to pull. The vendor recommends no more than 100 per call, so that the reply is not too
-             *     large to send (`x-recommended-max-items`); the client splits longer lists into calls of at most that many.
+             *     large to send; the TypeScript client splits longer lists into calls of at most that many.
              */
             To_Account: components["schemas"]["UserId"][];
             /** @description Profile and relationship fields to return for each friend. */
@@ -286,9 +289,11 @@ export interface components {
             /** @description Field name. */
             Tag: components["schemas"]["ProfileTag"];
             /**
-             * @description Field value: a string (nickname, remark, custom fields, …), an integer (for example
-             *     `Tag_Profile_IM_AllowType` codes or `Tag_SNS_IM_AddTime`), or an array of strings (`Tag_SNS_IM_Group`, the lists
-             *     the friend is in).
+             * @description Field value, typed by the field: an integer for `Tag_Profile_IM_BirthDay`, `Tag_Profile_IM_Language`,
+             *     `Tag_Profile_IM_MsgSettings`, `Tag_Profile_IM_Level`, `Tag_Profile_IM_Role` and `Tag_SNS_IM_AddTime`; an array
+             *     of strings for `Tag_SNS_IM_Group` (the lists the friend is in); a string for the others, including
+             *     `Tag_Profile_IM_AllowType` (`AllowType_Type_NeedConfirm`, `AllowType_Type_AllowAny`, `AllowType_Type_DenyAny`),
+             *     nickname, remark and custom fields.
              */
             Value: string | number | string[];
         };
@@ -315,7 +320,10 @@ export interface components {
          *     `InfoItem` has its own `ResultCode`, and the failed UserIDs are listed in `Fail_Account`.
          */
         FriendGetListResponse: components["schemas"]["Envelope"] & {
-            /** @description One entry per requested friend, in request order. */
+            /**
+             * @description One entry per requested friend. The vendor does not document their order. When the client splits a long
+             *     `To_Account` into several calls, it joins the calls' entries in the order of the calls.
+             */
             InfoItem?: components["schemas"]["FriendInfoItem"][];
             /** @description UserIDs that failed; present only when at least one did. */
             Fail_Account?: components["schemas"]["UserId"][];

@@ -1,12 +1,16 @@
 // Bundles the split OpenAPI description into one document for tools and users, and renders the machine-readable
 // extensions (x-rate-limit, x-error-codes) as the human-readable text of the reference docs, so neither is typed twice.
-import { writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundle, loadConfig } from '@redocly/openapi-core';
 import { stringify } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const bundlePaths = { yaml: `${root}generated/openapi.yaml`, json: `${root}generated/openapi.json` };
+export const bundlePaths = {
+  yaml: `${root}generated/openapi.yaml`,
+  json: `${root}generated/openapi.json`,
+  mockYaml: `${root}generated/openapi.mock.yaml`,
+};
 
 /** Every operation of the document, with its path. */
 export function listOperations(document) {
@@ -15,36 +19,182 @@ export function listOperations(document) {
   );
 }
 
-function codeTable(codes, withScope) {
-  const head = withScope
-    ? '| Code | Operations | Meaning | Retry helps |\n| --- | --- | --- | --- |'
-    : '| Code | Meaning | Retry helps |\n| --- | --- | --- |';
-  const rows = codes.map((c) => {
-    const retry = c.resign ? 'after re-signing' : c.retryable ? 'yes' : 'no';
-    const scope = c.operations ? c.operations.map((id) => `\`${id}\``).join(', ') : 'all (public)';
-    return withScope ? `| ${c.code} | ${scope} | ${c.description} | ${retry} |` : `| ${c.code} | ${c.description} | ${retry} |`;
-  });
-  return [head, ...rows].join('\n');
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** 18446744073709551615 as the YAML/JSON parsers give it: the double 2^64, which has lost the last digits. */
+const UINT64_MAX_AS_DOUBLE = 2 ** 64;
+const UINT64_MAX = 18446744073709551615n;
+const PLACEHOLDERS = { sdkappid: '$SDKAPPID', identifier: '$IDENTIFIER', usersig: '$USERSIG' };
+
+/** What the client does with a code by itself (short: it is a table column). */
+function clientAction(c) {
+  if (c.resign) return 're-signs, retries once';
+  if (c.rateLimit) return 'slows down, retries';
+  if (c.retryable && c.minRetryWaitMs) return `waits ${c.minRetryWaitMs / 1000} s, retries`;
+  if (c.retryable) return 'retries';
+  return 'no retry';
 }
 
-function decorate(document) {
+function codeTable(codes) {
+  const rows = codes.map((c) => `| ${c.code} | ${c.description} | ${clientAction(c)} |`);
+  return ['| Code | Meaning and what to do | Client |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The codes in groups: those of every call first, then per set of operations, each group with a heading. */
+function codeSections(codes) {
+  const groups = new Map([['', []]]);
+  for (const c of codes) {
+    const key = (c.operations ?? []).join(', ');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(c);
+  }
+  return [...groups]
+    .filter(([, list]) => list.length > 0)
+    .map(([key, list]) => `## ${key === '' ? 'Every call (public codes)' : `Only ${key.replace(/, ([^,]*)$/, ' and $1')}`}\n\n${codeTable(list)}`)
+    .join('\n\n');
+}
+
+function regionTable(regions, defaultHost) {
+  const rows = Object.entries(regions).map(
+    ([name, { host, location }]) => `| \`${name}\`${host === defaultHost ? ' (default)' : ''} | \`${host}\` | ${location} |`,
+  );
+  return ['| Region (client option `region`) | Host | Location |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function resolveRef(document, node) {
+  let current = node;
+  while (current && typeof current.$ref === 'string') {
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce((at, part) => at[part], document);
+  }
+  return current;
+}
+
+/** Whether a schema is a 64-bit integer a double may not hold (the TypeScript client carries it as a string). */
+const isWideInteger = (schema) =>
+  schema?.type === 'integer' && schema.format === 'int64' && !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
+
+/** A JavaScript literal of `value` in the style of the README (unquoted keys, single quotes). */
+function tsLiteral(value, wide = () => false) {
+  if (Array.isArray(value)) return `[${value.map((item) => tsLiteral(item)).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const members = Object.entries(value).map(([key, v]) => {
+      const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key}'`;
+      return `${name}: ${wide(key) && typeof v === 'number' ? `'${v}'` : tsLiteral(v)}`;
+    });
+    return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
+  }
+  return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value);
+}
+
+/** x-codeSamples for an operation, made from its first request example. */
+export function codeSamples(document, path, operation) {
+  const media = operation.requestBody.content['application/json'];
+  const [name, first] = Object.entries(media.examples)[0];
+  const value = resolveRef(document, first).value;
+  const schema = resolveRef(document, media.schema);
+  const wide = (key) => isWideInteger(resolveRef(document, schema.properties?.[key]));
+  const host = document.servers[0].variables.host.default;
+  const query = `sdkappid=${PLACEHOLDERS.sdkappid}&identifier=${PLACEHOLDERS.identifier}&usersig=${PLACEHOLDERS.usersig}&random=$RANDOM&contenttype=json`;
+  const curl =
+    `# The "${name}" example. Set SDKAPPID, IDENTIFIER (an app admin)\n# and USERSIG first; $RANDOM is a new random number per call.\n` +
+    `curl -X POST "https://${host}${path}?${query}" \\\n` +
+    `  -H 'Content-Type: application/json' \\\n` +
+    `  -d '${JSON.stringify(value).replace(/'/g, "'\\''")}'`;
+  const ts =
+    "import { createChatClient } from 'tim-rest-client';\n\n" +
+    'const chat = createChatClient({\n' +
+    '  sdkAppId: 1400000000,\n' +
+    "  identifier: 'administrator',\n" +
+    '  secretKey: process.env.TIM_SECRET_KEY!,\n' +
+    '});\n\n' +
+    `// The "${name}" example\n` +
+    `const reply = await chat.${operation.operationId}(${tsLiteral(value, wide)});`;
+  return [
+    { lang: 'Shell', label: 'curl', source: curl },
+    { lang: 'TypeScript', label: 'TypeScript', source: ts },
+  ];
+}
+
+/** Inlines each reply example of the operation and names the `Prefer` header that makes the mock answer with it. */
+function preferKeys(document, operation) {
+  for (const response of Object.values(operation.responses)) {
+    for (const media of Object.values(response.content ?? {})) {
+      for (const [key, example] of Object.entries(media.examples ?? {})) {
+        const resolved = resolveRef(document, example);
+        media.examples[key] = {
+          summary: resolved.summary,
+          description: `The mock answers with this example for \`Prefer: example=${key}\`.`,
+          value: structuredClone(resolved.value),
+        };
+      }
+    }
+  }
+}
+
+/** Drops component examples that nothing references any more (the reply examples are inlined per operation). */
+function dropUnusedExamples(document) {
+  const text = JSON.stringify(document.paths);
+  for (const name of Object.keys(document.components.examples ?? {})) {
+    if (!text.includes(`"#/components/examples/${name}"`)) delete document.components.examples[name];
+  }
+}
+
+function decorate(document, version) {
   const codes = document['x-error-codes'];
+  const hostVariable = document.servers[0].variables.host;
+  const regions = hostVariable['x-regions'];
+  hostVariable.enum = Object.values(regions).map((r) => r.host);
+  const methods = listOperations(document).map(({ operation }) => `| \`${operation.operationId}\` | ${operation.summary} |`);
+  document.info.version = version;
+  document.info.description = document.info.description
+    .replace(
+      '<!-- generated: regions -->',
+      '# Regions\n\nSend each call to the host of the region where the app was created; a call sent to another ' +
+        "region's host fails. The TypeScript client's `region` option takes the names of the first column.\n\n" +
+        regionTable(regions, hostVariable.default),
+    )
+    .replace('<!-- generated: methods -->', ['| Method | Operation |', '| --- | --- |', ...methods].join('\n'));
   document.info.description +=
-    '\n\n# Error codes\n\nFrom `x-error-codes`. "Retry helps": whether the same request, sent again after a back-off ' +
-    'with a new `random`, can succeed; the client retries exactly these (and network faults, timeouts, HTTP 429 and ' +
-    '5xx).\n\n' +
-    codeTable(codes, true) +
+    '\n# Error codes\n\nWhat each `ErrorCode` means, what to do about it, and what the TypeScript client does by itself ' +
+    '(it also retries network faults, timeouts, HTTP 429 and 5xx). A retry is the same request with a new `random`.\n\n' +
+    codeSections(codes) +
     '\n';
-  for (const { operation } of listOperations(document)) {
+  for (const { path, operation } of listOperations(document)) {
     const limit = operation['x-rate-limit'];
     const own = codes.filter((c) => c.operations?.includes(operation.operationId));
     operation.description +=
-      `\n\n**Rate limit:** ${limit ? `${limit.requestsPerSecond} calls per second` : 'not stated by the vendor'}.` +
+      `\n\n**Rate limit:** ${limit ? `${limit.requestsPerSecond} ${limit.requestsPerSecond === 1 ? 'call' : 'calls'} per second` : 'not stated by the vendor'}.` +
       `\n\n**Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):\n\n` +
-      codeTable(own, false) +
+      codeTable(own) +
       '\n';
+    operation['x-codeSamples'] = codeSamples(document, path, operation);
+    preferKeys(document, operation);
   }
+  dropUnusedExamples(document);
   return document;
+}
+
+/**
+ * The document Prism serves: 64-bit integers a double cannot hold lose `format: int64`, which Prism enforces as
+ * "at most 2^53 − 1" and would answer 422 to valid cursors; their minimum and maximum stay.
+ */
+export function mockDocument(document) {
+  const copy = structuredClone(document);
+  const visit = (node) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      if (isWideInteger(node)) delete node.format;
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(copy.components.schemas);
+  copy.info.description =
+    'The document the mock serves: the published one, with the 64-bit cursors declared without `format: int64` so ' +
+    'that the mock accepts every unsigned 64-bit value.\n\n' +
+    copy.info.description;
+  return copy;
 }
 
 /** The bundled, decorated document as a plain object. */
@@ -55,13 +205,40 @@ export async function buildBundle() {
   if (problems.length > 0) {
     throw new Error(`bundle failed: ${problems.map((p) => p.message).join('; ')}`);
   }
-  return decorate(structuredClone(result.bundle.parsed));
+  const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
+  return decorate(structuredClone(result.bundle.parsed), version);
+}
+
+/**
+ * The parsers hold 18446744073709551615 (an unsigned 64-bit maximum) as the double 2^64; written back it would read
+ * 18446744073709552000. A `maximum` of an int64 schema equal to that double is written with its exact digits.
+ */
+function exactIntegers(document) {
+  const copy = structuredClone(document);
+  const visit = (node) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      if (node.type === 'integer' && node.maximum === UINT64_MAX_AS_DOUBLE) node.maximum = UINT64_MAX;
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(copy);
+  return copy;
+}
+
+const BIG = '__exact_integer__:';
+function toJson(document) {
+  const text = JSON.stringify(document, (_key, value) => (typeof value === 'bigint' ? `${BIG}${value}` : value), 2);
+  return `${text.replace(new RegExp(`"${BIG}(\\d+)"`, 'g'), '$1')}\n`;
 }
 
 export function serializeBundle(document) {
+  const exact = exactIntegers(document);
+  const options = { lineWidth: 0, aliasDuplicateObjects: false };
   return {
-    yaml: stringify(document, { lineWidth: 0, aliasDuplicateObjects: false }),
-    json: `${JSON.stringify(document, null, 2)}\n`,
+    yaml: stringify(exact, options),
+    json: toJson(exact),
+    mockYaml: stringify(exactIntegers(mockDocument(document)), options),
   };
 }
 
@@ -70,5 +247,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await mkdir(`${root}generated`, { recursive: true });
   await writeFile(bundlePaths.yaml, out.yaml);
   await writeFile(bundlePaths.json, out.json);
-  console.log(`bundled into ${bundlePaths.yaml} and ${bundlePaths.json}`);
+  await writeFile(bundlePaths.mockYaml, out.mockYaml);
+  console.log(`bundled into ${bundlePaths.yaml}, ${bundlePaths.json} and ${bundlePaths.mockYaml}`);
 }

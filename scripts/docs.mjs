@@ -3,8 +3,8 @@
 //
 // How: `redocly build-docs --inlineBundle` (Redocly CLI 2, Redoc CE 3) inlines the Redoc standalone bundle and the
 // bundled description instead of loading Redoc from cdn.redocly.com. Its output is then post-processed:
-//  1. The server-rendered markup inside <div id="redoc"> is dropped, so Redoc renders in the browser with its default
-//     hash routing (#/friend-lists/getfriendlists). The prerendered markup carries history-style links ("/friends")
+//  1. The server-rendered markup inside <div id="redoc"> is dropped, and with it the styles rendered for it (250 KB),
+//     so Redoc renders in the browser with its default hash routing (#/friend-lists/getfriendlists). The prerendered markup carries history-style links ("/friends")
 //     that the hash router keeps after hydration, and those break from file:// and on "open in new tab".
 //  2. The "API docs by Redocly" attribution loads its logo from cdn.redoc.ly; it gets an inline SVG instead.
 //  3. A Content-Security-Policy <meta> lets the page load nothing but itself (inline code, data: and blob: URLs), so
@@ -33,6 +33,9 @@ const quietEnv = {
 const redocOptions = {
   disableTelemetry: true,
   jsonSamplesExpandLevel: 'all',
+  // The request-sample languages: the x-codeSamples the bundle step generates (curl, TypeScript) and the JSON payload.
+  // Redoc shows only the languages listed here, and would otherwise generate its own samples for other languages.
+  codeSamples: { languages: [{ lang: 'curl' }, { lang: 'TypeScript' }, { lang: 'Payload' }] },
 };
 
 // Stands in for https://cdn.redoc.ly/redoc/logo-mini-full.svg and …/logo-mini.svg in the attribution link.
@@ -63,6 +66,13 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
+// Redoc lets table cells break anywhere, so a host or a method name in the narrow middle column was cut mid-word
+// ("console.tim.qq|.com"). Names in code spans stay whole; prose cells wrap between words only.
+const READABLE_TABLES = [
+  '#redoc td, #redoc th { word-break: normal; overflow-wrap: normal; hyphens: manual; }',
+  '#redoc td code, #redoc th code { white-space: nowrap; word-break: keep-all; }',
+].join(' ');
+
 /** Hosts that must not appear anywhere in the page (Redoc's CDNs, web-font and package CDNs). */
 const FORBIDDEN_HOSTS = ['cdn.redoc.ly', 'cdn.redocly.com/redoc', 'fonts.googleapis.com', 'fonts.gstatic.com', 'unpkg.com', 'jsdelivr.net'];
 
@@ -82,6 +92,8 @@ function makeSelfContained(html) {
     '<div id="redoc"></div>',
     'prerendered <div id="redoc">',
   );
+  // 1b. Its styles go too (a quarter of a megabyte): styled-components injects what the browser-side render uses.
+  html = replaceOnce(html, /<style data-styled="true"[^>]*>[\s\S]*?<\/style>/g, '', 'server-rendered <style data-styled>');
   // 2. Inline logos instead of cdn.redoc.ly.
   for (const [url, dataUrl] of Object.entries(LOGO_URLS)) {
     const count = html.split(url).length - 1;
@@ -91,7 +103,7 @@ function makeSelfContained(html) {
   // 3. CSP first in <head>, before anything that could load. (Anchored: the bundle itself contains "<head>" strings.)
   const head = /^\s*<!DOCTYPE html>\s*<html[^>]*>\s*<head>/i.exec(html);
   if (!head) throw new Error('docs: the build-docs output does not start with <!DOCTYPE html><html><head> (CLI changed?)');
-  const meta = `\n  <meta http-equiv="Content-Security-Policy" content="${CSP}" />`;
+  const meta = `\n  <meta http-equiv="Content-Security-Policy" content="${CSP}" />\n  <style>${READABLE_TABLES}</style>`;
   html = head[0] + meta + html.slice(head[0].length);
   return html;
 }

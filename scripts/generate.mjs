@@ -262,7 +262,7 @@ function chunkingOf(document, operation) {
 
 function generateFacts(document) {
   const hostVariable = document.servers[0].variables.host;
-  const regions = hostVariable['x-regions'];
+  const regions = Object.fromEntries(Object.entries(hostVariable['x-regions']).map(([name, { host }]) => [name, host]));
   const defaultRegion = Object.keys(regions).find((name) => regions[name] === hostVariable.default);
   const operations = {};
   for (const { path, method, operation } of listOperations(document)) {
@@ -311,7 +311,7 @@ function methodDoc(document, path, method, operation) {
   const first = (operation.description ?? '').trim().split(/\n\s*\n/)[0];
   if (first) lines.push(...first.split('\n'), '');
   const rate = operation['x-rate-limit']?.requestsPerSecond;
-  lines.push(`Rate limit: ${rate ? `${rate} calls per second` : 'none documented'}.`);
+  lines.push(`Rate limit: ${rate ? `${rate} call${rate === 1 ? '' : 's'} per second` : 'none documented'}.`);
   if (operation['x-pagination']) lines.push(`Paged: walk every page with \`paginate('${operation.operationId}', body)\`.`);
   if (operation['x-chunking']) lines.push(`A long \`${operation['x-chunking'].field}\` is split into calls of at most ${chunkingOf(document, operation).size}.`);
   const docs = operation.externalDocs?.url ?? document.externalDocs?.url;
@@ -338,6 +338,7 @@ const bundled = serializeBundle(document);
 const files = {
   [bundlePaths.yaml]: bundled.yaml,
   [bundlePaths.json]: bundled.json,
+  [bundlePaths.mockYaml]: bundled.mockYaml,
   [out('openapi.d.ts')]: await generateTypes(document),
   [out('validators.ts')]: await generateValidators(document),
   [out('api-facts.ts')]: generateFacts(document),

@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const bundledSpec = `${root}generated/openapi.yaml`;
+// The mock serves the bundle whose 64-bit cursors carry no `format: int64` (Prism caps those at 2^53 − 1).
+export const bundledSpec = `${root}generated/openapi.mock.yaml`;
 const prismEntry = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
 
 /**

@@ -66,8 +66,11 @@ export interface ChatClient extends OperationMethods {
    */
   request<P extends string>(path: P, body: PathRequest<P>, options?: CallOptions): Promise<PathReply<P>>;
   /**
-   * An openapi-fetch client (`{ data, error, response }` calls) whose requests run through the same pipeline, with
-   * lossless JSON. `data` is the envelope, also when it says FAIL (after retries); transport failures reject.
+   * An openapi-fetch client (`{ data, error, response }` calls) whose requests run through the same pipeline
+   * (validate, sign, rate limit, retries, time limit, redaction), with lossless JSON (64-bit fields as decimal
+   * strings). `data` is the envelope, also when it says FAIL (after retries); `error` is a non-2xx reply's body;
+   * failures without a reply reject with ChatApiError. It sends no query parameters of yours (the auth query is the
+   * client's), every call is a POST, and the `response` it returns has no `url` (so no usersig).
    */
   readonly api: Client<paths>;
 }

@@ -56,27 +56,29 @@ function int64Text(value: unknown, field: Int64Field): { text: string } | { rule
   return { text: digits.toString() };
 }
 
-/** Replaces each int64 field (path segments, `*` for every array item) in place by its decimal text. */
-function convertInt64(root: unknown, field: Int64Field, problems: ReplyFieldProblem[]): void {
-  const visit = (node: unknown, depth: number, trail: string[]): void => {
+/** Calls `visit` for each value present at a field path (property names, `*` for every array item). */
+export function forEachField(root: unknown, path: readonly string[], visit: (holder: Record<string, unknown>, key: string, trail: string[]) => void): void {
+  const walk = (node: unknown, depth: number, trail: string[]): void => {
     if (node === null || typeof node !== 'object') return;
-    const segment = field.path[depth] as string;
-    const last = depth === field.path.length - 1;
+    const segment = path[depth] as string;
     const keys = segment === '*' ? (Array.isArray(node) ? node.map((_, i) => String(i)) : []) : Object.hasOwn(node, segment) ? [segment] : [];
     for (const key of keys) {
-      const record = node as Record<string, unknown>;
-      const child = record[key];
-      if (!last) {
-        visit(child, depth + 1, [...trail, key]);
-        continue;
-      }
-      if (child === undefined) continue;
-      const outcome = int64Text(child, field);
-      if ('text' in outcome) record[key] = outcome.text;
-      else problems.push({ field: [...trail, key].join('.'), rule: outcome.rule });
+      const holder = node as Record<string, unknown>;
+      if (holder[key] === undefined) continue;
+      if (depth === path.length - 1) visit(holder, key, [...trail, key]);
+      else walk(holder[key], depth + 1, [...trail, key]);
     }
   };
-  visit(root, 0, []);
+  walk(root, 0, []);
+}
+
+/** Replaces each int64 field in place by its decimal text, or reports why it has none. */
+function convertInt64(root: unknown, field: Int64Field, problems: ReplyFieldProblem[]): void {
+  forEachField(root, field.path, (holder, key, trail) => {
+    const outcome = int64Text(holder[key], field);
+    if ('text' in outcome) holder[key] = outcome.text;
+    else problems.push({ field: trail.join('.'), rule: outcome.rule });
+  });
 }
 
 /** Turns the number texts the exact path kept into values: unsafe integers into decimal strings, others into numbers. */

@@ -12,6 +12,7 @@ import { requestValidators, type RequestValidationError } from '../generated/val
 import { wireFields, type Int64Field, type ByteLimitedField } from '../generated/wire-fields.js';
 import type { OperationId } from '../generated/api-facts.js';
 import { ChatApiError, TransportCode } from './errors.js';
+import { forEachField } from './json.js';
 
 /** Nesting deeper than this is refused: the document's bodies are a few levels deep, and a recursive walk must end. */
 export const MAX_DEPTH = 64;
@@ -46,7 +47,8 @@ function copyJsonValue(root: unknown): { value: unknown } | { problem: Problem }
       case 'number':
         if (!Number.isFinite(value)) return fail(trail, `is ${value}, which JSON cannot carry (it would be sent as null)`);
         if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-          return fail(trail, `is ${value}, beyond 2^53 − 1, where a number has already lost digits; pass a bigint or a decimal string`);
+          // The exact value the double holds (2 ** 60 + 1 shows as 1152921504606846976), not its shortest rounding.
+          return fail(trail, `is ${BigInt(value)}, beyond 2^53 − 1, where a number has already lost digits; pass a bigint or a decimal string`);
         }
         return value;
       case 'undefined':
@@ -93,25 +95,9 @@ function copyJsonValue(root: unknown): { value: unknown } | { problem: Problem }
   return problem ? { problem } : { value };
 }
 
-/** Calls `visit` for each value at a field path (property names, `*` for every array item) that is present. */
-function forEachAt(root: unknown, path: readonly string[], visit: (holder: Record<string, unknown>, key: string, trail: string[]) => void): void {
-  const walk = (node: unknown, depth: number, trail: string[]): void => {
-    if (node === null || typeof node !== 'object') return;
-    const segment = path[depth] as string;
-    const keys = segment === '*' ? (Array.isArray(node) ? node.map((_, i) => String(i)) : []) : Object.hasOwn(node, segment) ? [segment] : [];
-    for (const key of keys) {
-      const holder = node as Record<string, unknown>;
-      if (holder[key] === undefined) continue;
-      if (depth === path.length - 1) visit(holder, key, [...trail, key]);
-      else walk(holder[key], depth + 1, [...trail, key]);
-    }
-  };
-  walk(root, 0, []);
-}
-
 /** Turns each int64 field into a bigint within its range, or reports why it cannot be sent exactly. */
 function checkInt64(body: unknown, field: Int64Field, problems: Problem[]): void {
-  forEachAt(body, field.path, (holder, key, trail) => {
+  forEachField(body, field.path, (holder, key, trail) => {
     const value = holder[key];
     let exact: bigint | undefined;
     if (typeof value === 'bigint') exact = value;
@@ -134,7 +120,7 @@ function checkInt64(body: unknown, field: Int64Field, problems: Problem[]): void
 const encoder = new TextEncoder();
 
 function checkBytes(body: unknown, field: ByteLimitedField, problems: Problem[]): void {
-  forEachAt(body, field.path, (holder, key, trail) => {
+  forEachField(body, field.path, (holder, key, trail) => {
     const value = holder[key];
     // Every UTF-16 unit is at most 3 UTF-8 bytes, so most strings need no encoding to pass.
     if (typeof value !== 'string' || value.length * 3 <= field.maxBytes) return;

@@ -82,16 +82,15 @@ export function attemptStage(deps: AttemptDeps): Send {
     const headers = requestHeaders(deps.headers, call.headers);
     deps.hooks.onRequest?.({ operation: call.name, path: call.path, attempt: attempt.number, headers: new Headers(headers) });
     const limit = attemptSignal(call.timeoutMs, call.signal);
+    const started = performance.now();
+    let reply: RawReply;
     try {
       const init: RequestInit = { method: 'POST', body: attempt.json, headers, signal: limit.signal, redirect: 'manual' };
-      const started = performance.now();
       attempt.sent = true;
       const response = await limit.race(deps.fetch ? deps.fetch(new Request(url, init)) : fetch(url, init));
       // A browser's fetch answers a redirect it did not follow with an opaque reply of status 0.
       const status = response.type === 'opaqueredirect' ? 302 : response.status;
-      const text = await readCapped(attempt, response, deps.maxReplyBytes, limit);
-      deps.hooks.onReply?.({ operation: call.name, path: call.path, attempt: attempt.number, status, durationMs: performance.now() - started });
-      return { status, headers: response.headers, text };
+      reply = { status, headers: response.headers, text: await readCapped(attempt, response, deps.maxReplyBytes, limit) };
     } catch (error) {
       if (error instanceof ChatApiError) throw error;
       const why = limit.reason();
@@ -105,5 +104,8 @@ export function attemptStage(deps: AttemptDeps): Send {
     } finally {
       limit.dispose();
     }
+    // Outside the try: a hook that throws fails the call with its own error, not as a network error.
+    deps.hooks.onReply?.({ operation: call.name, path: call.path, attempt: attempt.number, status: reply.status, durationMs: performance.now() - started });
+    return reply;
   };
 }

@@ -92,7 +92,8 @@ export function retryStage(deps: RetryDeps): (next: Exchange) => Handler {
           rateLimitRetries += 1;
           const minWaitMs = Math.max(advice?.minRetryWaitMs ?? 0, error.retryAfterMs ?? 0);
           const pacer = deps.pacerOf(call);
-          await retry('rateLimit', pacer ? pacer.limited(minWaitMs) : minWaitMs);
+          // Without a pacer (rateLimit: false) nothing slows the re-sends down but the back-off.
+          await retry('rateLimit', pacer ? pacer.limited(minWaitMs) : Math.max(minWaitMs, backoffDelay(rateLimitRetries, policy)));
           continue;
         }
         if (!error.retryable || retries + 1 >= policy.attempts) throw error;

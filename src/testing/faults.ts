@@ -6,7 +6,7 @@ export type Fault =
   /** A FAIL envelope with this ErrorCode (HTTP 200, as the vendor sends every business error). */
   | number
   | { code: number; info?: string }
-  /** A reply with this HTTP status (a gateway error page by default). */
+  /** A reply with this HTTP status and body (a gateway error page by default); with 200, any garbled reply. */
   | { httpStatus: number; body?: string; contentType?: string }
   /** The connection is dropped without a reply. */
   | { reset: true }

@@ -1,6 +1,6 @@
 // `tim-rest-client/testing`: a stateful fake of the vendor for testing code that uses the client — in memory through
 // the client's `fetch` option, or as a loopback HTTP server. Nothing here is part of the main entry point.
-export { createFakeVendor, FAKE_APP } from './vendor.js';
+export { createFakeVendor, FAKE_APP, SCRIPTED_HEADER } from './vendor.js';
 export type { FakeVendor, FakeVendorOptions, LatencyOptions, RecordedCall, VendorRequest, VendorOutcome } from './vendor.js';
 export type { RecordedAuth } from './auth.js';
 export type { Fault } from './faults.js';

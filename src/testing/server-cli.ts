@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/// <reference types="node" />
 // `tim-rest-fake`: the fake vendor as its own process, for the bench and for tests in other languages. Prints one
 // readiness line, `tim-rest-fake listening on http://127.0.0.1:PORT`, then serves until SIGTERM or SIGINT (or until
 // its parent process goes away). Counters: `GET /__fake/stats`; reset: `POST /__fake/reset`; faults:

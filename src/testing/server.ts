@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // The fake vendor behind a loopback HTTP server, for tests in other processes or languages and for the bench: the
 // same answers as the in-memory fetch, plus what only a network has — connections. The first request on a new
 // connection pays an extra handshake delay (TCP + TLS round trips the loopback does not have), and the server counts
@@ -129,7 +130,7 @@ export async function startFakeVendorServer(options: FakeVendorServerOptions = {
           if (res.destroyed) return;
           if (outcome.kind === 'reply') {
             const body = Buffer.from(outcome.body, 'utf8');
-            res.writeHead(outcome.status, { 'content-type': outcome.contentType, 'content-length': body.length });
+            res.writeHead(outcome.status, { ...outcome.headers, 'content-length': body.length });
             res.end(body, done);
           } else if (outcome.kind === 'reset') {
             done();

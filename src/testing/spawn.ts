@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // Runs the fake vendor's loopback server in a child process (the `tim-rest-fake` script), so that a benchmark's
 // client and the fake do not share one event loop. Resolves once the child prints its URL.
 import { spawn } from 'node:child_process';

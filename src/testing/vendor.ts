@@ -12,6 +12,8 @@ import { faultQueue, type Fault } from './faults.js';
 import { statsCounter, type FakeVendorStats } from './stats.js';
 import { parseWireJson, stringifyWireJson } from './wire-json.js';
 import { vendorCodes } from './vendor-codes.js';
+import { wireProblem } from './wire-rules.js';
+import { sleep } from '../retry.js';
 
 /** Credentials of the fake's app. A test key, not a secret: it signs usersigs for the fake only. */
 export const FAKE_APP = { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'fake-vendor-test-key-0123456789abcdef' } as const;
@@ -77,7 +79,8 @@ export interface VendorRequest {
 }
 
 export type VendorOutcome =
-  | { kind: 'reply'; status: number; contentType: string; body: string }
+  /** `headers` holds SCRIPTED_HEADER on a reply scripted with `{ httpStatus }`, which need not follow the document. */
+  | { kind: 'reply'; status: number; headers: Record<string, string>; body: string }
   | { kind: 'reset' }
   | { kind: 'hang' };
 
@@ -103,29 +106,24 @@ export interface FakeVendor {
 
 // An address that can never resolve, so a client that forgot the `fetch` option fails instead of calling the vendor.
 const UNREACHABLE_BASE_URL = 'https://fake-vendor.invalid';
-const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+/** Marks a reply scripted with `{ httpStatus }`, so a checker of the fake's replies can tell it from the fake's own. */
+export const SCRIPTED_HEADER = 'x-fake-vendor-scripted';
 
 const pathToOperation = new Map<string, OperationId>(
   (Object.entries(operations) as [OperationId, (typeof operations)[OperationId]][]).map(([op, facts]) => [facts.path, op]),
 );
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The client's abortable wait, without a timer turn when there is nothing to wait for. */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 && !signal?.aborted) return Promise.resolve();
+  return sleep(ms, signal);
 }
 
-/** A copy in which bigint values are numbers of the same size, for the generated validators (they check `typeof`). */
+/**
+ * A copy in which bigint values are numbers of about the same size, for the generated validators (they check
+ * `typeof`); the exact 64-bit rules are checked by wireProblem.
+ */
 function forValidation(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(forValidation);
@@ -174,7 +172,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
   const envelope = (code: number, info: string): Body => ({ ActionStatus: code === 0 ? 'OK' : 'FAIL', ErrorCode: code, ErrorInfo: info, ErrorDisplay: '' });
 
   async function answer(request: VendorRequest, record: RecordedCall, operation: OperationId | null, parsed: { ok: boolean; value: unknown }): Promise<VendorOutcome> {
-    const reply = (status: number, body: string, contentType = JSON_TYPE): VendorOutcome => ({ kind: 'reply', status, contentType, body });
+    const reply = (status: number, body: string, headers: Record<string, string> = JSON_HEADERS): VendorOutcome => ({ kind: 'reply', status, headers, body });
     const fail = (code: number, info: string): VendorOutcome => {
       record.errorCode = code;
       return reply(200, stringifyWireJson(envelope(code, info)));
@@ -191,11 +189,12 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
       if ('code' in fault) return fail(fault.code, fault.info ?? `scripted error ${fault.code}`);
       if ('httpStatus' in fault) {
         record.httpStatus = fault.httpStatus;
-        return reply(fault.httpStatus, fault.body ?? `<html><body><h1>${fault.httpStatus} Bad Gateway</h1></body></html>`, fault.contentType ?? 'text/html');
+        const page = fault.body ?? `<html><body><h1>${fault.httpStatus} Bad Gateway</h1></body></html>`;
+        return reply(fault.httpStatus, page, { 'content-type': fault.contentType ?? 'text/html', [SCRIPTED_HEADER]: 'http' });
       }
       if ('reset' in fault) return { kind: 'reset' };
       if ('hang' in fault) return { kind: 'hang' };
-      await sleep(fault.delayMs, request.signal);
+      await delay(fault.delayMs, request.signal);
     }
 
     if (!parsed.ok) return fail(vendorCodes.notJson, 'the request body is not valid JSON');
@@ -209,6 +208,8 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
       const where = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : 'body';
       return fail(vendorCodes.invalidBody[operation], `${where}: ${first?.message ?? 'invalid'}`);
     }
+    const problem = wireProblem(operation, parsed.value);
+    if (problem) return fail(vendorCodes.invalidBody[operation], problem);
     const result = answerOperation(operation, store, parsed.value as Body, paging);
     if (!result.ok) return fail(result.code, result.info);
     record.errorCode = 0;
@@ -216,7 +217,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
   }
 
   async function handle(request: VendorRequest): Promise<VendorOutcome> {
-    await sleep(oneWay() + (request.extraDelayMs ?? 0), request.signal);
+    await delay(oneWay() + (request.extraDelayMs ?? 0), request.signal);
     const at = now();
     const operation = pathToOperation.get(request.path) ?? null;
     let parsed: { ok: boolean; value: unknown };
@@ -232,7 +233,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
     if (outcome.kind === 'reply') {
       record.httpStatus = outcome.status;
       stats.reply(operation, record.errorCode, outcome.status, outcome.body.length, at, vendorCodes.rateLimited);
-      await sleep(oneWay(), request.signal);
+      await delay(oneWay(), request.signal);
     } else {
       record.fault = outcome.kind;
       if (outcome.kind === 'reset') stats.dropped();
@@ -247,7 +248,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
     const outcome = await handle({ method: input.method, path: url.pathname, query: url.searchParams, body, signal: input.signal });
     switch (outcome.kind) {
       case 'reply':
-        return new Response(outcome.body, { status: outcome.status, headers: { 'content-type': outcome.contentType } });
+        return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
       case 'reset':
         // What undici's fetch throws when the server drops the connection.
         throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });

@@ -74,3 +74,19 @@ export function specifiedFriendsBody(accounts: readonly string[]): {
 }
 
 export const accountsNamed = (count: number, prefix = 'user'): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+/**
+ * A fetch that counts the requests the client hands it, then sends them on. Checks that "nothing more was sent" count
+ * here after `flushIo()`: a request the pipeline still meant to send is handed over within promise jobs, so the
+ * count cannot miss one that is merely slow to reach the server.
+ */
+export function countingFetch(): { fetch: (request: Request) => Promise<Response>; count: () => number } {
+  let handed = 0;
+  return {
+    fetch: (request) => {
+      handed += 1;
+      return fetch(request);
+    },
+    count: () => handed,
+  };
+}

@@ -68,3 +68,12 @@ it('the default user agent names the client', async () => {
   await makeClient(fake).getFriendLists({ From_Account: 'alice' });
   expect(fake.requests[0]?.headers['user-agent']).toMatch(/^tim-rest-client/);
 });
+
+it('a hook that throws fails the call with its own error, once, not as a retried network error', async () => {
+  const broken = new Error('metrics backend down');
+  const client = makeClient(fake, { hooks: { onReply: () => {
+    throw broken;
+  } } });
+  await expect(client.getFriendLists({ From_Account: 'alice' })).rejects.toBe(broken);
+  expect(fake.requests).toHaveLength(1);
+});

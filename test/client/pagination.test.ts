@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestOf } from '../../src/client.js';
 import { ChatApiError, TransportCode } from '../../src/errors.js';
 import { reply, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
-import { makeClient, realDelay, rejection } from './helpers.js';
+import { countingFetch, flushIo, makeClient, realDelay, rejection } from './helpers.js';
 
 let fake: FakeUpstream;
 beforeEach(async () => {
@@ -63,25 +63,28 @@ describe('getAppGroups (Next → Next, done at Next 0)', () => {
 
   it('fetches lazily with readAhead 0: breaking after the first page sends no further request', async () => {
     fake.replySequence(groupsPage('1', ['@a']), groupsPage('2', ['@b']), groupsPage('0', ['@c']));
-    const iterable = makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 }, { readAhead: 0 });
-    expect(fake.requests).toHaveLength(0); // nothing before the loop asks
+    const wire = countingFetch();
+    const iterable = makeClient(fake, { fetch: wire.fetch }).paginate('getAppGroups', { Limit: 1, Next: 0 }, { readAhead: 0 });
+    await flushIo();
+    expect(wire.count()).toBe(0); // nothing before the loop asks
     for await (const page of iterable) {
       expect(page.GroupIdList).toEqual([{ GroupId: '@a' }]);
       break;
     }
-    await realDelay(30);
-    expect(fake.requests).toHaveLength(1);
+    await flushIo();
+    expect(wire.count()).toBe(1);
   });
 
   it('with readAhead 0, fetches the next page only when the loop asks for it', async () => {
     fake.replySequence(groupsPage('1', ['@a']), groupsPage('2', ['@b']), groupsPage('0', ['@c']));
-    const iterator = makeClient(fake).paginate('getAppGroups', { Limit: 1, Next: 0 }, { readAhead: 0 })[Symbol.asyncIterator]();
+    const wire = countingFetch();
+    const iterator = makeClient(fake, { fetch: wire.fetch }).paginate('getAppGroups', { Limit: 1, Next: 0 }, { readAhead: 0 })[Symbol.asyncIterator]();
     await iterator.next();
-    await realDelay(20);
-    expect(fake.requests).toHaveLength(1);
+    await flushIo();
+    expect(wire.count()).toBe(1);
     await iterator.next();
-    await realDelay(20);
-    expect(fake.requests).toHaveLength(2);
+    await flushIo();
+    expect(wire.count()).toBe(2);
     await iterator.return?.();
   });
 

@@ -4,7 +4,7 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { errorCodes, operations, type OperationId } from '../../generated/api-facts.js';
 import { TransportCode } from '../../src/errors.js';
-import { backoffDelay } from '../../src/retry.js';
+import { backoffDelay, sleep } from '../../src/retry.js';
 import { genUserSig, verifyUserSig } from '../../src/user-sig.js';
 import { reply, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import {
@@ -120,30 +120,38 @@ describe('abort', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.99);
     fake.handle(() => reply.html(502));
     const controller = new AbortController();
-    const pending = makeClient(fake, { retry: { attempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 } }).getFriendLists(
+    let backingOff: () => void = () => {};
+    const retrying = new Promise<void>((resolve) => {
+      backingOff = resolve;
+    });
+    const pending = makeClient(fake, { retry: { attempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 }, hooks: { onRetry: () => backingOff() } }).getFriendLists(
       { From_Account: 'alice' },
       { signal: controller.signal },
     );
-    await fake.waitForRequests(1);
-    await realDelay(30); // lets the 502 reach the client, which then waits ~59 s before the next attempt
+    await retrying; // the 502 reached the client, which now waits ~59 s before the next attempt
     controller.abort();
     const error = await rejection(pending);
     expect(error).toMatchObject({ code: TransportCode.aborted, retryable: false, attempts: 1 });
-    await realDelay(30);
     expect(fake.requests).toHaveLength(1);
   });
 
   it('during a hung attempt: rejects with ABORTED, closes the request and makes no further attempt', async () => {
     fake.handle(() => reply.hang());
     const controller = new AbortController();
-    const pending = makeClient(fake).getFriendLists({ From_Account: 'alice' }, { signal: controller.signal });
+    // Counted where requests are handed to fetch, with zero back-off: a retry would be handed over before the call
+    // could reject, so the count below cannot miss one that is merely slow to arrive.
+    let handed = 0;
+    const countingFetch = (request: Request): Promise<Response> => ((handed += 1), fetch(request));
+    const retries: unknown[] = [];
+    const client = makeClient(fake, { fetch: countingFetch, retry: { baseDelayMs: 0, maxDelayMs: 0 }, hooks: { onRetry: (event: unknown) => retries.push(event) } });
+    const pending = client.getFriendLists({ From_Account: 'alice' }, { signal: controller.signal });
     await fake.waitForRequests(1);
     controller.abort(new Error('caller gave up'));
     const error = await rejection(pending);
     expect(error).toMatchObject({ code: TransportCode.aborted, retryable: false, attempts: 1 });
-    await realDelay(50); // with 1–5 ms back-off, a retry would have arrived by now
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.inFlight).toBe(0);
+    expect(handed).toBe(1);
+    expect(retries).toEqual([]);
+    await vi.waitFor(() => expect(fake.inFlight).toBe(0)); // the aborted request's connection is closed
   });
 
   it('a long-lived signal shared by many calls keeps no abort listeners once they are done', async () => {
@@ -162,22 +170,42 @@ describe('abort', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.99);
     fake.handle(() => reply.html(502));
     const controller = new AbortController();
-    const pending = makeClient(fake, { retry: { attempts: 3, baseDelayMs: 2 ** 32, maxDelayMs: 2 ** 32 } }).getFriendLists(
-      { From_Account: 'alice' },
-      { signal: controller.signal },
-    );
-    await fake.waitForRequests(1);
-    await realDelay(50);
+    const delays: number[] = [];
+    const pending = makeClient(fake, {
+      retry: { attempts: 3, baseDelayMs: 2 ** 32, maxDelayMs: 2 ** 32 },
+      hooks: { onRetry: (event: { delayMs: number }) => delays.push(event.delayMs) },
+    }).getFriendLists({ From_Account: 'alice' }, { signal: controller.signal });
+    await vi.waitFor(() => expect(delays).toHaveLength(1));
+    expect(delays[0]).toBeGreaterThan(2 ** 31); // the wait itself is capped to the timer range by sleep() (see below)
     expect(fake.requests).toHaveLength(1);
     controller.abort();
     expect((await rejection(pending)).code).toBe(TransportCode.aborted);
   });
 
   it('before the call: rejects with ABORTED and sends nothing', async () => {
-    const error = await rejection(makeClient(fake).getFriendLists({ From_Account: 'alice' }, { signal: AbortSignal.abort() }));
-    expect(error).toMatchObject({ code: TransportCode.aborted });
-    await realDelay(20);
-    expect(fake.requests).toHaveLength(0);
+    let handed = 0;
+    const countingFetch = (request: Request): Promise<Response> => ((handed += 1), fetch(request));
+    const error = await rejection(makeClient(fake, { fetch: countingFetch }).getFriendLists({ From_Account: 'alice' }, { signal: AbortSignal.abort() }));
+    expect(error).toMatchObject({ code: TransportCode.aborted, attempts: 0 });
+    expect(handed).toBe(0);
+  });
+});
+
+describe('sleep (the back-off wait)', () => {
+  it('waits a delay beyond setTimeout’s range as the longest timer, not 1 ms', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let done = false;
+      void sleep(2 ** 32, undefined).then(() => {
+        done = true;
+      });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(2 ** 31);
+      expect(done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OperationId } from '../../generated/api-facts.js';
 import { TransportCode } from '../../src/errors.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
-import { makeClient, realDelay, rejection, specifiedFriendsBody } from './helpers.js';
+import { countingFetch, flushIo, makeClient, rejection, specifiedFriendsBody } from './helpers.js';
 
 let fake: FakeUpstream;
 beforeEach(async () => {
@@ -46,15 +46,16 @@ const badBodies: BadBody[] = [
 
 describe('a bad body is refused before sending', () => {
   it.each(badBodies)('$operation: $name', async ({ operation, body, field, rule }) => {
-    const client = makeClient(fake);
+    const wire = countingFetch();
+    const client = makeClient(fake, { fetch: wire.fetch });
     const error = await rejection((client[operation] as (b: unknown) => Promise<unknown>)(body));
     expect(error).toMatchObject({ code: TransportCode.invalidRequest, operation, retryable: false, attempts: 0 });
     expect(error.httpStatus).toBeUndefined();
     expect(error.message).toContain('nothing was sent');
     expect(error.info).toContain(field);
     expect(error.info).toMatch(rule);
-    await realDelay(5);
-    expect(fake.requests).toHaveLength(0);
+    await flushIo();
+    expect(wire.count()).toBe(0);
   });
 
   it('names every broken field at once', async () => {
@@ -67,11 +68,12 @@ describe('a bad body is refused before sending', () => {
 
   it('a split call with one bad account among 250 sends no chunk at all', async () => {
     const accounts = Array.from({ length: 250 }, (_, i) => (i === 180 ? '' : `user${i}`));
-    const error = await rejection(makeClient(fake).getSpecifiedFriends(specifiedFriendsBody(accounts)));
+    const wire = countingFetch();
+    const error = await rejection(makeClient(fake, { fetch: wire.fetch }).getSpecifiedFriends(specifiedFriendsBody(accounts)));
     expect(error.code).toBe(TransportCode.invalidRequest);
     expect(error.info).toContain('To_Account.180');
-    await realDelay(20);
-    expect(fake.requests).toHaveLength(0);
+    await flushIo();
+    expect(wire.count()).toBe(0);
   });
 
   it('the refusal is a rejected promise, not a synchronous throw', () => {

@@ -131,7 +131,9 @@ function derivedCases(op: Operation, base: JsonObject): BodyCase[] {
     if (bad !== undefined) set(field, bad, `not ${String(prop['type'])}`);
     if (Array.isArray(prop['enum']) && prop['type'] === 'string') set(field, 'Bogus_Value', 'not in enum');
     if (typeof prop['minimum'] === 'number') set(field, prop['minimum'] - 1, 'below minimum');
-    if (typeof prop['maximum'] === 'number') set(field, prop['maximum'] + 1, 'above maximum');
+    // Above a maximum a double cannot tell from maximum + 1 (an unsigned 64-bit cursor's), no JSON tool can refuse.
+    if (typeof prop['maximum'] === 'number' && Number.isSafeInteger(prop['maximum'])) set(field, prop['maximum'] + 1, 'above maximum');
+    if (typeof prop['maxItems'] === 'number') set(field, Array.from({ length: prop['maxItems'] + 1 }, (_, i) => `item${i}`), 'more than maxItems');
     if (typeof prop['minLength'] === 'number' && prop['minLength'] > 0) set(field, '', 'shorter than minLength');
     if (prop['minItems'] === 1) set(field, [], 'fewer than minItems');
     const items = prop['items'] === undefined ? undefined : (resolve(prop['items']) as JsonObject);

@@ -1,7 +1,10 @@
-// Builds the API reference (`node scripts/docs.mjs`), serves docs-build/ on a loopback HTTP server and checks, in
-// headless Chromium, what a reader sees: every operation (read from generated/openapi.json) with its rate-limit line,
-// error-code table, auth parameters and each named request and response example; the document-level error-code
-// table; and that the page loaded nothing from any other host. Chromium is Debian's /usr/bin/chromium (.ci/run
+// Builds the API reference (`node scripts/docs.mjs`), serves docs-build/ from a nested folder of a loopback HTTP server
+// and checks, in headless Chromium at 1440 px, what a reader sees: the title with the package's version; the Regions
+// table (visible without expanding anything); the "Using the TypeScript client" and "Try it against the mock" sections;
+// every operation (read from generated/openapi.json) with its rate-limit line, error-code table, auth parameters, curl
+// and TypeScript samples, each named request example and each reply example with its `Prefer` key; the
+// document-level error-code tables with no word broken across lines; no raw Markdown, no name of a repository file,
+// only relative links; and that the page loaded nothing from any other host. Chromium is Debian's /usr/bin/chromium (.ci/run
 // installs it); without it this test fails on purpose instead of skipping.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,6 +34,7 @@ interface MediaType {
 }
 interface Operation {
   operationId: string;
+  'x-codeSamples'?: { lang: string; label: string; source: string }[];
   summary: string;
   tags: string[];
   description: string;
@@ -44,7 +48,8 @@ interface ErrorCode {
   operations?: string[];
 }
 interface Document {
-  info: { title: string };
+  info: { title: string; version: string };
+  servers: { variables: { host: { default: string; 'x-regions': Record<string, { host: string; location: string }> } } }[];
   paths: Record<string, Record<string, Operation>>;
   components: {
     securitySchemes: Record<string, { type: string; in: string; name: string }>;
@@ -55,6 +60,9 @@ interface Document {
 }
 
 const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8')) as Document;
+const packageVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+/** Where the docs folder is served: a nested folder, so any absolute link or asset path would break. */
+const MOUNT = '/some/folder';
 const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
   Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), ...operation })),
 );
@@ -102,8 +110,9 @@ async function serve(dir: string): Promise<Server> {
   const base = resolve(dir);
   const http = createServer((req, res) => {
     void (async () => {
-      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      const file = resolve(base, `.${pathname.endsWith('/') ? `${pathname}index.html` : pathname}`);
+      const full = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const pathname = full.startsWith(`${MOUNT}/`) ? full.slice(MOUNT.length) : undefined;
+      const file = pathname === undefined ? '' : resolve(base, `.${pathname.endsWith('/') ? `${pathname}index.html` : pathname}`);
       if (!file.startsWith(base + sep) || !(await stat(file).catch(() => undefined))?.isFile()) {
         res.writeHead(404).end('not found');
         return;
@@ -132,7 +141,7 @@ async function openDocs(hash = '#/'): Promise<Page> {
       console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
     });
   });
-  await page.goto(`${baseUrl}/${hash}`, { waitUntil: 'load' });
+  await page.goto(`${baseUrl}${MOUNT}/${hash}`, { waitUntil: 'load' });
   await heading(page, spec.info.title, { prefix: true }).waitFor({ state: 'visible' });
   return page;
 }
@@ -177,23 +186,91 @@ describe('API reference page (Redoc) in headless Chromium', () => {
     expect(html).toContain('http-equiv="Content-Security-Policy"');
   });
 
-  it('shows the title and the document-level error-code table (x-error-codes)', async () => {
+  it('shows the title with the package version, the Regions table without expanding anything, and the client and mock sections', async () => {
     const page = await openDocs();
+    const title = squash(await heading(page, spec.info.title, { prefix: true }).innerText());
+    expect(title).toBe(`${spec.info.title} (${packageVersion})`);
 
-    // Reach the table the way a reader does: the sidebar's "Error codes" entry.
+    // The Regions table is in the page as rendered, before any click: a name, host and location per x-regions entry.
+    const regionsHeading = heading(page, 'Regions');
+    await regionsHeading.waitFor({ state: 'visible' });
+    const host = spec.servers[0]!.variables.host;
+    const rows = await visibleTableRows(page.locator('#api-content'));
+    for (const [name, region] of Object.entries(host['x-regions'])) {
+      const row = rows.find((cells) => cells[0]?.split(' ')[0] === name);
+      expect(row, `region ${name} has a row`).toBeDefined();
+      expect(row!.slice(1)).toEqual([region.host, region.location]);
+    }
+    expect(rows.find((cells) => cells[0] === 'tokyo')?.[1]).toBe('adminapijpn.im.qcloud.com');
+    expect(rows.find((cells) => cells[0] === 'india')?.[2]).toMatch(/Mumbai/);
+
+    await heading(page, 'Using the TypeScript client').waitFor({ state: 'visible' });
+    const methods = rows.filter((cells) => operations.some((op) => op.operationId === cells[0]));
+    expect(methods.map((cells) => cells[0]).sort()).toEqual(operations.map((op) => op.operationId).sort());
+    await heading(page, 'Try it against the mock').waitFor({ state: 'visible' });
+    await page.getByText(/Prefer: example=/).first().waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(outputDir, 'docs.png') });
+  });
+
+  it('shows every error code with what to do and what the client does, no word broken across lines at 1440 px', async () => {
+    const page = await openDocs();
+    // Reach the tables the way a reader does: the sidebar's "Error codes" entry.
     await page.locator('[data-component-name="Menu/MenuItem"]').getByText('Error codes', { exact: true }).click();
     await heading(page, 'Error codes').waitFor({ state: 'visible' });
 
-    const rows = await visibleTableRows(page.locator('#api-content'));
+    await page.getByText('Meaning and what to do', { exact: true }).first().waitFor({ state: 'visible' });
+    const rows = (await visibleTableRows(page.locator('#api-content'))).filter((cells) => cells.length === 3 && /^\d+$/.test(cells[0]!));
     const byCode = new Map(rows.map((cells) => [cells[0], cells]));
     const missing = spec['x-error-codes'].map((e) => String(e.code)).filter((code) => !byCode.has(code));
-    expect(missing, 'x-error-codes without a row in the table').toEqual([]);
-    for (const code of [70001, 60018]) {
-      const entry = spec['x-error-codes'].find((e) => e.code === code);
-      expect(entry, `x-error-codes has ${code}`).toBeDefined();
-      expect(byCode.get(String(code))?.join(' | ')).toContain(plain(entry!.description));
+    expect(missing, 'x-error-codes without a row in the tables').toEqual([]);
+    for (const entry of spec['x-error-codes']) {
+      const cells = byCode.get(String(entry.code))!;
+      expect(cells[1]).toBe(plain(entry.description));
+      expect(cells[2], `${entry.code}: what the client does`).toMatch(/\S/);
     }
-    await page.screenshot({ path: join(outputDir, 'docs.png'), fullPage: true });
+    expect(byCode.get('70050')?.[2]).toBe('waits 60 s, retries');
+    expect(byCode.get('60007')?.[2]).toBe('slows down, retries');
+    expect(byCode.get('70001')?.[2]).toBe('re-signs, retries once');
+
+    // A word (a host, a method name, a number) is broken when its letters sit on two lines: more than one box.
+    const broken = await page.locator('#api-content table').evaluateAll((all) => {
+      const found: string[] = [];
+      for (const table of all) {
+        if ((table as HTMLElement).offsetParent === null) continue;
+        const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (const match of (node.textContent ?? '').matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+            if (lines.size > 1) found.push(match[0]);
+          }
+        }
+      }
+      return found;
+    });
+    expect(broken, 'words broken across lines in a table').toEqual([]);
+    // Nor cut off: no table is wider than the column it sits in (code blocks may scroll, as shell lines do).
+    const clipped = await page.locator('#api-content table').evaluateAll((all) =>
+      all
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollWidth > (el.parentElement?.clientWidth ?? Infinity) + 1)
+        .map((el) => (el as HTMLElement).innerText.slice(0, 60)),
+    );
+    expect(clipped, 'tables wider than their column').toEqual([]);
+    await page.screenshot({ path: join(outputDir, 'docs-error-codes.png') });
+  });
+
+  it('shows no raw Markdown, names no file of this repository, and links only relatively or to other sites', async () => {
+    const page = await openDocs();
+    const text = await page.locator('#redoc').innerText();
+    expect(text.split('\n').filter((line) => /^\s*\|.*\|\s*$/.test(line)), 'Markdown table rows shown raw').toEqual([]);
+    expect(text).not.toMatch(/\*\*\w/);
+    expect(text).not.toMatch(/NOTES\.md|openapi\/|scripts\/|generated\/|src\/|older page|newer page/);
+    const hrefs = await page.locator('#redoc a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.length).toBeGreaterThan(0);
+    expect(hrefs.filter((href) => href.startsWith('/') || href.startsWith('file:') || /^https?:\/\/(127\.0\.0\.1|localhost)/.test(href))).toEqual([]);
   });
 
   for (const operation of operations) {
@@ -217,6 +294,7 @@ describe('API reference page (Redoc) in headless Chromium', () => {
       expect(own.filter((code) => !codes.has(code)), 'codes missing from the operation table').toEqual([]);
 
       await checkAuth(page, section, operation);
+      await checkCodeSamples(section, operation);
       await checkExamples(section, operation);
       // The operation's own section: a full-page shot of an operation route is mostly placeholder space above it.
       await section.screenshot({ path: join(outputDir, `docs-${operation.operationId}.png`) });
@@ -280,6 +358,7 @@ async function checkAuth(page: Page, section: Locator, operation: Operation): Pr
 
 /** Every named request example and response example, each selected in the right panel's example menu. */
 async function checkExamples(section: Locator, operation: Operation): Promise<void> {
+  await chooseSample(section, 'Payload');
   const panels = section.getByTestId('right-panel').filter({ has: section.page().getByTestId('json-viewer') });
   expect(await panels.count(), 'right panels with a JSON sample: request and response').toBe(2);
   const request = namedExamples(operation.requestBody.content['application/json']);
@@ -305,6 +384,36 @@ async function checkExamples(section: Locator, operation: Operation): Promise<vo
       const absent = fragments.filter((fragment) => !shown.includes(fragment));
       expect(absent, `${operation.operationId} example "${example.name}" (${example.summary}) not shown; panel: ${shown}`).toEqual([]);
       if (fragments.length === 0) expect(shown).toContain('{}');
+      // Reply examples name the key that makes the mock answer with them.
+      if (panel === panels.nth(1)) await panel.getByText(`Prefer: example=${example.name}`).first().waitFor({ state: 'visible' });
     }
   }
+}
+
+/** Picks a language in the request-sample panel's language menu ("curl", "TypeScript", "Payload"). */
+async function chooseSample(section: Locator, label: string): Promise<Locator> {
+  const languages = section.page().locator('button').filter({ hasText: /^(curl|TypeScript|Payload)$/ });
+  const panel = section.getByTestId('right-panel').filter({ has: languages }).first();
+  const menu = panel.locator('button').filter({ hasText: /^(curl|TypeScript|Payload)$/ }).first();
+  if (squash(await menu.innerText()) !== label) {
+    await menu.click();
+    await section.page().getByRole('menuitem', { name: label, exact: true }).click();
+  }
+  expect(squash(await menu.innerText())).toBe(label);
+  return panel;
+}
+
+/** The curl and TypeScript samples: made from the operation's first request example, shown on the page. */
+async function checkCodeSamples(section: Locator, operation: Operation & { path: string }): Promise<void> {
+  const [first] = namedExamples(operation.requestBody.content['application/json']);
+  const host = spec.servers[0]!.variables.host.default;
+  const curl = squash(await (await chooseSample(section, 'curl')).locator('pre, code').first().innerText());
+  expect(curl).toContain(
+    `curl -X POST "https://${host}${operation.path}?sdkappid=$SDKAPPID&identifier=$IDENTIFIER&usersig=$USERSIG&random=$RANDOM&contenttype=json"`,
+  );
+  expect(curl).toContain(`-d '${JSON.stringify(first!.value)}'`);
+  const ts = squash(await (await chooseSample(section, 'TypeScript')).locator('pre, code').first().innerText());
+  expect(ts).toContain("import { createChatClient } from 'tim-rest-client';");
+  expect(ts).toContain(`await chat.${operation.operationId}({`);
+  expect(operation['x-codeSamples']?.map((sample) => sample.label)).toEqual(['curl', 'TypeScript']);
 }

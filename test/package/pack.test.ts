@@ -52,7 +52,7 @@ afterAll(() => {
 describe('the published package', () => {
   it('ships exactly the built code, its declarations and the bundled description', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const allowed = /^(dist\/(src|generated)\/[\w-]+\.(js|d\.ts)|generated\/openapi\.(yaml|json)|package\.json|README\.md|LICENSE)$/;
+    const allowed = /^(dist\/(src(\/[\w-]+)?|generated)\/[\w-]+\.(js|d\.ts)|bin\/tim-rest-mock\.mjs|generated\/openapi\.(yaml|json|mock\.yaml)|package\.json|README\.md|LICENSE)$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
     for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
       expect(files).toContain(needed);
@@ -80,12 +80,24 @@ describe('the published package', () => {
     });
   });
 
+  it('runs the client against the fake vendor of tim-rest-client/testing', () => {
+    const script = `
+      import { createChatClient } from 'tim-rest-client';
+      import { createFakeVendor, generateDataset } from 'tim-rest-client/testing';
+      const fake = createFakeVendor({ dataset: generateDataset({ friends: 150 }) });
+      const client = createChatClient(fake.clientOptions());
+      const reply = await client.getSpecifiedFriends({ From_Account: 'user0', To_Account: ['friend_1', 'stranger_1'], TagList: ['Tag_Profile_IM_Nick'] });
+      console.log(JSON.stringify({ codes: reply.InfoItem.map((item) => item.ResultCode), calls: fake.calls.length }));`;
+    const output = run(process.execPath, ['--input-type=module', '-e', script], join(work, 'app'));
+    expect(JSON.parse(output)).toEqual({ codes: [0, 30001], calls: 1 });
+  });
+
   it('type-checks a call with a right body', () => {
     const result = typeCheck(`
       import { createChatClient } from 'tim-rest-client';
       const client = createChatClient({ sdkAppId: 1, identifier: 'admin', userSig: 'sig' });
-      export async function main(): Promise<number | bigint | undefined> {
-        const reply = await client.getAppGroups({ Limit: 100, Next: 0, GroupType: 'Public' });
+      export async function main(): Promise<string | undefined> {
+        const reply = await client.getAppGroups({ Limit: 100, Next: '0', GroupType: 'Public' });
         return reply.Next;
       }`);
     expect(result.output).toBe('');

@@ -163,6 +163,9 @@ export function createAjv(): Ajv {
   ajv.addKeyword('x-recommended-max-items');
   // A UTF-8 byte limit, which JSON Schema cannot state (maxLength counts characters); the client checks it.
   ajv.addKeyword('x-max-utf8-bytes');
+  // Known values and open prefixes of a string (ProfileTag), for the generated TypeScript type only.
+  ajv.addKeyword('x-known-values');
+  ajv.addKeyword('x-open-prefixes');
   // `components` is not a JSON Schema keyword: it only holds the schemas the refs point into.
   ajv.addKeyword('components');
   const components = asObject(document['components'], 'components');

@@ -2,13 +2,12 @@
 // quiet logs, clean stop on SIGTERM and SIGINT (no Prism left listening), and a clear message when Prism is missing.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signedQuery } from './support.js';
+import { refused, signedQuery } from './support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'tim-rest-mock.mjs');
@@ -28,17 +27,6 @@ function run(args: string[], cwd = root, script = bin): { child: Child; stdout: 
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 }
 
 async function readyUrl(stdout: () => string): Promise<string> {

@@ -1,10 +1,9 @@
 // The fake vendor behind HTTP: in this process and in its own (`tim-rest-fake`), as the bench runs it. Counters,
 // rate limit at arrival, control endpoints, clean stop.
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/index.js';
 import { createFakeVendor, generateDataset, spawnFakeVendorServer, startFakeVendorServer, type FakeVendorServer } from '../../src/testing/index.js';
-import { networkFetch, post, signedQuery } from './support.js';
+import { networkFetch, post, refused, signedQuery } from './support.js';
 
 const dataset = generateDataset({ groups: 300, friends: 120 });
 const servers: { close(): Promise<unknown> }[] = [];
@@ -16,18 +15,6 @@ async function start(options: Parameters<typeof startFakeVendorServer>[0]): Prom
   const server = await startFakeVendorServer(options);
   servers.push(server);
   return server;
-}
-
-/** Resolves true when a TCP connection to `port` is refused. */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 }
 
 describe('the loopback server', () => {
@@ -62,7 +49,7 @@ describe('the loopback server', () => {
   });
 
   it('serves its counters, resets them and takes faults over HTTP', async () => {
-    const server = await start({ dataset });
+    const server = await start({ dataset, rateLimit: false });
     await post(networkFetch, 'getAppGroups', { Limit: 2 }, undefined, server.url);
     const stats = (await (await fetch(`${server.url}/__fake/stats`)).json()) as { accepted: number; connections: number };
     expect(stats.accepted).toBe(1);

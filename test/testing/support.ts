@@ -1,8 +1,10 @@
 // Raw calls to the fake vendor (without the client) for tests that look at the wire: a signed query string for the
 // fake's app, and a POST helper that works with the in-memory fetch or a server URL.
+import { connect } from 'node:net';
 import { genUserSig } from '../../src/index.js';
 import { operations, type OperationId } from '../../generated/api-facts.js';
-import { FAKE_APP } from '../../src/testing/index.js';
+import { FAKE_APP, SCRIPTED_HEADER, type FakeVendor } from '../../src/testing/index.js';
+import { errorCodesOf, operationByPath, validatorFor, describeErrors } from '../support/spec-document.js';
 
 export interface AuthOverrides {
   sdkappid?: string | null;
@@ -59,9 +61,6 @@ export async function post(
 /** A fetch that sends to a real server (the loopback fake). */
 export const networkFetch = (request: Request): Promise<Response> => fetch(request);
 
-import { operations as operationFacts } from '../../generated/api-facts.js';
-import { errorCodesOf, operationByPath, validatorFor, describeErrors } from '../support/spec-document.js';
-import type { FakeVendor } from '../../src/testing/index.js';
 
 export interface CheckedFetch {
   /** The fake's fetch, checking every reply against the document on the way back. */
@@ -72,13 +71,18 @@ export interface CheckedFetch {
   checked: number;
 }
 
-const byPath = new Map<string, string>(Object.entries(operationFacts).map(([operationId, facts]) => [facts.path, operationId]));
+const byPath = new Map<string, string>(Object.entries(operations).map(([operationId, facts]) => [facts.path, operationId]));
 
 /** Checks one reply body (HTTP 200) of the operation at `path` against the document; returns what is wrong. */
 export function documentViolations(path: string, text: string): string[] {
   const operationId = byPath.get(path);
   if (!operationId) return [`${path} is not an operation of the document`];
-  const body = JSON.parse(text) as Record<string, unknown>;
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return [`${operationId}: the reply is not JSON: ${text.slice(0, 200)}`];
+  }
   const validate = validatorFor(operationByPath(path).responseSchemaRef);
   const problems: string[] = [];
   if (!validate(body)) problems.push(`${operationId}: ${describeErrors(validate)} in ${text.slice(0, 200)}`);
@@ -93,7 +97,7 @@ export function documentCheckedFetch(fake: FakeVendor): CheckedFetch {
     checked: 0,
     fetch: async (request) => {
       const response = await fake.fetch(request);
-      if (response.status === 200) {
+      if (response.status === 200 && !response.headers.has(SCRIPTED_HEADER)) {
         const text = await response.clone().text();
         checked.checked += 1;
         checked.violations.push(...documentViolations(new URL(request.url).pathname, text));
@@ -102,4 +106,16 @@ export function documentCheckedFetch(fake: FakeVendor): CheckedFetch {
     },
   };
   return checked;
+}
+
+/** Resolves true when a TCP connection to `port` on 127.0.0.1 is refused (nothing listens there any more). */
+export function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
 }

@@ -70,7 +70,7 @@ describe('authentication', () => {
 });
 
 describe('requests', () => {
-  const fake = createFakeVendor({ dataset });
+  const fake = createFakeVendor({ dataset, rateLimit: false });
 
   it('answers a body that is not JSON with 60003 and an unknown path with 60009', async () => {
     expect((await post(fake.fetch, 'getAppGroups', '{"Limit":')).json['ErrorCode']).toBe(60003);
@@ -82,8 +82,11 @@ describe('requests', () => {
   it.each([
     ['getAppGroups', { Limit: 0 }, 10004, /Limit/],
     ['getAppGroups', { GroupType: 'Village' }, 10004, /GroupType/],
-    ['getAppGroups', { Next: -1 }, 10004, /Next/],
+    ['getAppGroups', { Next: -1 }, 10004, /Next: must be between 0 and 18446744073709551615/],
     ['getFriendLists', {}, 30001, /From_Account/],
+    ['getFriendLists', { From_Account: 'é'.repeat(17) }, 30001, /From_Account: must be at most 32 bytes/],
+    ['getFriendLists', { From_Account: 'user0', LastSequence: '5' }, 30001, /LastSequence: must be a JSON integer/],
+    ['getAppGroups', { Next: 1.5 }, 10004, /Next/],
     ['getSpecifiedFriends', { From_Account: 'user0', To_Account: [], TagList: ['Tag_Profile_IM_Nick'] }, 30001, /To_Account/],
     ['getSpecifiedFriends', { From_Account: 'user0', To_Account: ['a'], TagList: ['Nick'] }, 30001, /TagList/],
     ['getConversationGroupMarks', { From_Account: 'user0' }, 50002, /StartIndex/],
