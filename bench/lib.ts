@@ -165,7 +165,7 @@ export function startServer(env: Record<string, string>): Promise<BenchServer> {
 
 // ---- the results table ------------------------------------------------------------------------------------------
 
-export type Unit = 'calls/s' | '×' | 'ms' | 'µs' | 'ns' | 'MB' | 'B' | 'KB' | 'ids/s' | '%';
+export type Unit = 'calls/s' | '×' | 'ms' | 'µs' | 'ns' | 'MB' | 'B' | 'KB' | 'ids/s' | '%' | 'calls' | 'sockets';
 
 export interface Target {
   /** The median must be at least (>=) or at most (<=) this value. */
@@ -186,6 +186,9 @@ function format(value: number, unit: Unit): string {
   switch (unit) {
     case '×':
       return value.toFixed(3);
+    case 'calls':
+    case 'sockets':
+      return Number.isInteger(value) ? String(value) : value.toFixed(1);
     case 'calls/s':
     case 'ids/s':
     case 'B':

@@ -90,13 +90,20 @@ export function callInChunks(
   for (let start = 0; start < items.length; start += plan.size) chunks.push(items.slice(start, start + plan.size));
   const replies: (Record<string, unknown> | undefined)[] = new Array(chunks.length);
   const failed: FailedChunk[] = [];
-  const stop = new AbortController();
+  // Each chunk in flight has its own signal, aborted from here: one shared signal would collect a listener per chunk
+  // in flight (more than EventTarget's warning threshold of 10), and the caller's signal gets only one listener.
+  const live = new Set<AbortController>();
+  let stopped: { reason: unknown } | undefined;
+  const stop = (reason?: unknown): void => {
+    stopped ??= { reason };
+    for (const controller of live) controller.abort(reason);
+  };
 
   return new Promise((resolve, reject) => {
     let next = 0;
     let running = 0;
     let settled = false;
-    const onAbort = (): void => stop.abort(signal?.reason);
+    const onAbort = (): void => stop(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const finish = (error?: unknown): void => {
@@ -104,7 +111,7 @@ export function callInChunks(
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (error !== undefined) {
-        stop.abort();
+        stop();
         reject(error);
         return;
       }
@@ -117,10 +124,12 @@ export function callInChunks(
     };
 
     const launch = (): void => {
-      while (!settled && next < chunks.length && running < Math.max(1, run.concurrency())) {
+      while (!settled && stopped === undefined && next < chunks.length && running < Math.max(1, run.concurrency())) {
         const index = next++;
         running += 1;
-        call({ ...body, [plan.field]: chunks[index] }, stop.signal).then(
+        const controller = new AbortController();
+        live.add(controller);
+        call({ ...body, [plan.field]: chunks[index] }, controller.signal).then(
           (reply) => {
             replies[index] = reply;
           },
@@ -133,6 +142,7 @@ export function callInChunks(
             failed.push({ index, items: chunks[index] as unknown[], error: chunkError(error, plan, index, chunks) });
           },
         ).finally(() => {
+          live.delete(controller);
           running -= 1;
           if (running === 0 && next === chunks.length) finish();
           else launch();

@@ -158,6 +158,26 @@ describe('partial failure of a split call', () => {
     await expect(call).rejects.toMatchObject({ code: 30004, chunk: { index: 2 } });
   });
 
+  it('many chunks waiting for their turn with a caller signal: no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      // At 100 ms round trip, about 29 chunks are in flight, most of them waiting for their turn of the pacer.
+      const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 50 });
+      const controller = new AbortController();
+      const call = vendorClient(vendor).getSpecifiedFriends(friendsOf(accountsNamed(5000)), { signal: controller.signal });
+      const settled = track([call]);
+      await runUntil(() => settled.settled() === 1, advance);
+      await call;
+      expect(vendor.arrivals).toHaveLength(50);
+      await new Promise((resolve) => process.nextTick(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('a split call with an already-aborted signal sends nothing and rejects ABORTED', async () => {
     const vendor = fakeVendor({ limitPerSecond: documented, oneWayMs: 10 });
     const call = vendorClient(vendor).getSpecifiedFriends(

@@ -10,6 +10,8 @@ export interface VendorOptions {
   limitPerSecond: number | null;
   /** One-way latency in ms (the round trip is twice this). */
   oneWayMs: number;
+  /** Extra delay per direction, drawn from this (default none). */
+  jitterMs?: () => number;
   /** Answers a request with a FAIL code instead of its reply (checked after the rate limit). */
   fail?: (path: string, body: Record<string, unknown>) => number | undefined;
 }
@@ -74,9 +76,9 @@ export function fakeVendor(options: VendorOptions): Vendor {
       inFlight += 1;
       peakInFlight = Math.max(peakInFlight, inFlight);
       try {
-        await delay(options.oneWayMs);
+        await delay(options.oneWayMs + (options.jitterMs?.() ?? 0));
         const reply = answer(path, body);
-        await delay(options.oneWayMs);
+        await delay(options.oneWayMs + (options.jitterMs?.() ?? 0));
         return envelope(reply);
       } finally {
         inFlight -= 1;
