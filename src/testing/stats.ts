@@ -23,6 +23,9 @@ export interface FakeVendorStats {
   hangs: number;
   /** Bytes of reply bodies sent. */
   bytesOut: number;
+  /** Requests handed to the fake and not yet answered (latency included), and the most at any time since the start or reset. */
+  inFlight: number;
+  peakInFlight: number;
   /** Accepted replies per whole second since the fake started (or the counters were reset), by arrival time. */
   acceptedPerSecond: number[];
   byOperation: Record<OperationId, OperationStats>;
@@ -35,13 +38,16 @@ export interface StatsCounter {
   reply(operation: OperationId | null, errorCode: number | null, httpStatus: number, bytes: number, arrivedMs: number, rateLimitCode: number): void;
   dropped(): void;
   hang(): void;
+  /** A request handed to the fake, and the same request answered (or given up). */
+  enter(): void;
+  leave(): void;
 }
 
 function emptyStats(): FakeVendorStats {
   const byOperation = Object.fromEntries(
     (Object.keys(operations) as OperationId[]).map((op) => [op, { requests: 0, accepted: 0, rateLimited: 0 }]),
   ) as Record<OperationId, OperationStats>;
-  return { requests: 0, accepted: 0, rateLimited: 0, failed: 0, httpErrors: 0, resets: 0, hangs: 0, bytesOut: 0, acceptedPerSecond: [], byOperation };
+  return { requests: 0, accepted: 0, rateLimited: 0, failed: 0, httpErrors: 0, resets: 0, hangs: 0, bytesOut: 0, inFlight: 0, peakInFlight: 0, acceptedPerSecond: [], byOperation };
 }
 
 export function statsCounter(startMs: number): StatsCounter {
@@ -50,7 +56,8 @@ export function statsCounter(startMs: number): StatsCounter {
   return {
     snapshot: () => structuredClone(stats),
     clear(nowMs) {
-      stats = emptyStats();
+      const { inFlight } = stats;
+      stats = { ...emptyStats(), inFlight, peakInFlight: inFlight };
       since = nowMs;
     },
     request(operation) {
@@ -81,6 +88,13 @@ export function statsCounter(startMs: number): StatsCounter {
     },
     hang() {
       stats.hangs += 1;
+    },
+    enter() {
+      stats.inFlight += 1;
+      stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
+    },
+    leave() {
+      stats.inFlight -= 1;
     },
   };
 }

@@ -218,6 +218,15 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
   }
 
   async function handle(request: VendorRequest): Promise<VendorOutcome> {
+    stats.enter();
+    try {
+      return await handleInFlight(request);
+    } finally {
+      stats.leave();
+    }
+  }
+
+  async function handleInFlight(request: VendorRequest): Promise<VendorOutcome> {
     await delay(oneWay() + (request.extraDelayMs ?? 0), request.signal);
     const at = now();
     const operation = pathToOperation.get(request.path) ?? null;

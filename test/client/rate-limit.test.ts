@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { operations, rateLimitMargin } from '../../generated/api-facts.js';
 import { TransportCode } from '../../src/errors.js';
 import { busiestWindow } from '../bulk/wire-log.js';
-import { fakeVendor, runUntil, vendorClient } from '../bulk/vendor.js';
+import { arrivals, bulkVendor, dataset, runUntil, vendorClient } from '../bulk/vendor.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
@@ -33,63 +33,63 @@ describe('rate limit', () => {
   });
 
   it('1000 calls at once at the default: all resolve, none lost, no second at the vendor holds more than 200', async () => {
-    const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 10 });
+    const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 10 });
     const client = vendorClient(vendor);
-    const outcomes = await settleAll(Array.from({ length: 1000 }, (_, i) => client.getFriendLists({ From_Account: `user${i}` })));
+    const outcomes = await settleAll(Array.from({ length: 1000 }, (_, i) => client.getFriendLists({ From_Account: dataset.friendIds[i] as string })));
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
-    expect(vendor.arrivals).toHaveLength(1000);
-    expect(busiestWindow(vendor.arrivals, 1000)).toBeLessThanOrEqual(200);
+    expect(arrivals(vendor)).toHaveLength(1000);
+    expect(busiestWindow(arrivals(vendor), 1000)).toBeLessThanOrEqual(200);
     // Paced at 200 × margin: 1000 calls span (1000 − burst) ÷ (200 × margin) seconds.
-    const span = (vendor.arrivals.at(-1) as number) - (vendor.arrivals[0] as number);
+    const span = (arrivals(vendor).at(-1) as number) - (arrivals(vendor)[0] as number);
     expect(span).toBeGreaterThanOrEqual(((1000 - 4) / (200 * rateLimitMargin)) * 1000 - 10);
   });
 
   it('rateLimit: 50 with 120 calls: all resolve and no second holds more than 50', async () => {
-    const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 10 });
+    const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 10 });
     const client = vendorClient(vendor, { rateLimit: 50 });
-    const outcomes = await settleAll(Array.from({ length: 120 }, (_, i) => client.getFriendLists({ From_Account: `user${i}` })));
+    const outcomes = await settleAll(Array.from({ length: 120 }, (_, i) => client.getFriendLists({ From_Account: dataset.friendIds[i] as string })));
     expect(outcomes.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
-    expect(vendor.arrivals).toHaveLength(120);
-    expect(busiestWindow(vendor.arrivals, 1000)).toBeLessThanOrEqual(50);
-    expect(busiestWindow(vendor.arrivals, 1000)).toBeGreaterThanOrEqual(45);
+    expect(arrivals(vendor)).toHaveLength(120);
+    expect(busiestWindow(arrivals(vendor), 1000)).toBeLessThanOrEqual(50);
+    expect(busiestWindow(arrivals(vendor), 1000)).toBeGreaterThanOrEqual(45);
   });
 
   it('limits each operation separately', async () => {
-    const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 10 });
+    const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 10 });
     const client = vendorClient(vendor, { rateLimit: 2 });
-    const t0 = performance.now();
+    const t0 = Date.now(); // the fake's clock
     const calls = [
-      client.getFriendLists({ From_Account: 'a' }),
-      client.getFriendLists({ From_Account: 'b' }),
-      client.getConversationGroupMarks({ From_Account: 'a', StartIndex: 0 }),
-      client.getConversationGroupMarks({ From_Account: 'b', StartIndex: 0 }),
+      client.getFriendLists({ From_Account: dataset.owner }),
+      client.getFriendLists({ From_Account: dataset.friendIds[0] as string }),
+      client.getConversationGroupMarks({ From_Account: dataset.owner, StartIndex: 0 }),
+      client.getConversationGroupMarks({ From_Account: dataset.friendIds[0] as string, StartIndex: 0 }),
     ];
     await advance(100);
     // One of each at once (a burst of 1 at 2/s × margin); the second of each waits for its operation's next turn.
-    expect(vendor.arrivals.map((t) => t - t0)).toEqual([10, 10]);
+    expect(arrivals(vendor).map((t) => t - t0)).toEqual([10, 10]);
     await settleAll(calls);
-    expect(vendor.arrivals).toHaveLength(4);
+    expect(arrivals(vendor)).toHaveLength(4);
     const interval = 1000 / (2 * rateLimitMargin);
-    expect(vendor.arrivals.slice(2).map((t) => Math.round(t - t0))).toEqual([Math.ceil(interval) + 10, Math.ceil(interval) + 10]);
+    expect(arrivals(vendor).slice(2).map((t) => Math.round(t - t0))).toEqual([Math.ceil(interval) + 10, Math.ceil(interval) + 10]);
   });
 
   it('each retry takes its own turn', async () => {
-    let failures = 1;
-    const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 5, fail: () => (failures-- > 0 ? 30006 : undefined) });
+    const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 5 });
+    vendor.inject('getFriendLists', 30006);
     const client = vendorClient(vendor, { rateLimit: 1, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
-    const [outcome] = await settleAll([client.getFriendLists({ From_Account: 'a' })]);
+    const [outcome] = await settleAll([client.getFriendLists({ From_Account: dataset.owner })]);
     expect(outcome?.status).toBe('fulfilled');
-    expect(vendor.arrivals).toHaveLength(2);
-    expect((vendor.arrivals[1] as number) - (vendor.arrivals[0] as number)).toBeGreaterThanOrEqual(1000 / rateLimitMargin - 1);
+    expect(arrivals(vendor)).toHaveLength(2);
+    expect((arrivals(vendor)[1] as number) - (arrivals(vendor)[0] as number)).toBeGreaterThanOrEqual(1000 / rateLimitMargin - 1);
   });
 
   it('an abort while waiting for a turn rejects at once with ABORTED, and nothing is sent for that call', async () => {
-    const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 5 });
+    const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 5 });
     const client = vendorClient(vendor, { rateLimit: 1 });
-    await settleAll([client.getFriendLists({ From_Account: 'first' })]);
+    await settleAll([client.getFriendLists({ From_Account: dataset.friendIds[1] as string })]);
     const controller = new AbortController();
     let settled = false;
-    const queued = client.getFriendLists({ From_Account: 'second' }, { signal: controller.signal });
+    const queued = client.getFriendLists({ From_Account: dataset.friendIds[2] as string }, { signal: controller.signal });
     queued.then(() => (settled = true), () => (settled = true));
     await advance(100);
     expect(settled).toBe(false); // waiting for its turn, about a second away
@@ -100,15 +100,15 @@ describe('rate limit', () => {
 
     // The abandoned turn sends nothing when it comes, and later calls still go through.
     await advance(5000);
-    expect(vendor.arrivals).toHaveLength(1);
-    await settleAll([client.getFriendLists({ From_Account: 'third' })]);
-    expect(vendor.arrivals).toHaveLength(2);
+    expect(arrivals(vendor)).toHaveLength(1);
+    await settleAll([client.getFriendLists({ From_Account: dataset.friendIds[3] as string })]);
+    expect(arrivals(vendor)).toHaveLength(2);
   });
 
   it('rateLimit: false sends everything at once', async () => {
-    const vendor = fakeVendor({ limitPerSecond: null, oneWayMs: 5 });
+    const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 5 });
     const client = vendorClient(vendor, { rateLimit: false });
-    await settleAll(Array.from({ length: 300 }, (_, i) => client.getFriendLists({ From_Account: `user${i}` })));
-    expect(busiestWindow(vendor.arrivals, 1)).toBe(300);
+    await settleAll(Array.from({ length: 300 }, (_, i) => client.getFriendLists({ From_Account: dataset.friendIds[i] as string })));
+    expect(busiestWindow(arrivals(vendor), 1)).toBe(300);
   });
 });

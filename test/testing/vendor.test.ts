@@ -1,7 +1,8 @@
 // The in-memory fake vendor, call by call: authentication and usersig verification, request validation, the four
 // operations' semantics, int64 on the wire, the rate-limit window, scripted faults, latency and the call record.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { genUserSig } from '../../src/index.js';
+import { operations } from '../../generated/api-facts.js';
 import { createFakeVendor, generateDataset, FAKE_APP, type FakeDataset } from '../../src/testing/index.js';
 import { post, signedQuery } from './support.js';
 
@@ -285,5 +286,43 @@ describe('latency', () => {
     await post(fake.fetch, 'getFriendLists', { From_Account: owner });
     // Only a lower bound: a loaded machine can make it slower, never faster.
     expect(performance.now() - started).toBeGreaterThanOrEqual(49);
+  });
+});
+
+describe('in-flight counters and fake timers', () => {
+  it('counts requests handed to the fake and not yet answered; latency and arrival times follow fake timers', async () => {
+    const query = await signedQuery();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    try {
+      const fake = createFakeVendor({ dataset, now: () => Date.now(), rateLimit: false, latency: { rttMs: 100 } });
+      const t0 = Date.now();
+      const request = { method: 'POST', path: operations.getFriendLists.path, query, body: JSON.stringify({ From_Account: owner }) };
+      const replies = [fake.handle(request), fake.handle(request), fake.handle(request)];
+      expect(fake.stats()).toMatchObject({ inFlight: 3, peakInFlight: 3, requests: 0 });
+      await vi.advanceTimersByTimeAsync(49);
+      expect(fake.calls).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fake.calls.map((call) => call.at - t0)).toEqual([50, 50, 50]);
+      let answered = 0;
+      for (const reply of replies) void reply.then(() => (answered += 1));
+      // The usersig check is real asynchronous work (WebCrypto); give it turns until the replies' delay is done.
+      while (answered < 3) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      expect((await Promise.all(replies)).map((outcome) => outcome.kind === 'reply' && JSON.parse(outcome.body).ErrorCode)).toEqual([0, 0, 0]);
+      expect(fake.stats()).toMatchObject({ inFlight: 0, peakInFlight: 3, accepted: 3 });
+      let moreAnswered = false;
+      void fake.handle(request).then(() => (moreAnswered = true));
+      fake.reset();
+      expect(fake.stats()).toMatchObject({ inFlight: 1, peakInFlight: 1 });
+      while (!moreAnswered) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersByTimeAsync(10);
+      }
+      expect(fake.stats()).toMatchObject({ inFlight: 0, peakInFlight: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
