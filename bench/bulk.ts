@@ -114,6 +114,18 @@ interface VariantRows {
   samples: Sample[];
 }
 
+/** Runs every variant once per round, in an order that alternates between rounds, so drift of the machine cancels. */
+async function runRounds(scenario: string, vendor: SpawnedFakeVendor, variants: readonly { label: string; run: () => Promise<Outcome> }[], rounds: number): Promise<VariantRows[]> {
+  const results: VariantRows[] = variants.map((v) => ({ label: v.label, samples: [] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const index of roundOrder(variants.map((_, i) => i), round)) {
+      log(`${scenario}: round ${round + 1}/${rounds}, ${variants[index]!.label}`);
+      results[index]!.samples.push(await measure(vendor, variants[index]!.run));
+    }
+  }
+  return results;
+}
+
 function pushRows(rows: Row[], scenario: string, variants: VariantRows[], measures: { name: string; unit: Unit; of: (s: Sample) => number; target?: Target; targetFor?: string }[]): void {
   for (const measure of measures) {
     for (const variant of variants) {
@@ -181,13 +193,7 @@ async function friendsJob(rows: Row[], builds: Build[], vendor: SpawnedFakeVendo
     },
     { label: 'raw fetch, naive Promise.all', run: async () => countItems(await Promise.all(chunks.map((chunk) => rawCall(vendor.url, FRIENDS_PATH, chunk)))) },
   ];
-  const results: VariantRows[] = variants.map((v) => ({ label: v.label, samples: [] }));
-  for (let round = 0; round < rounds; round++) {
-    for (const index of roundOrder(variants.map((_, i) => i), round)) {
-      log(`${scenario}: round ${round + 1}/${rounds}, ${variants[index]!.label}`);
-      results[index]!.samples.push(await measure(vendor, variants[index]!.run));
-    }
-  }
+  const results = await runRounds(scenario, vendor, variants, rounds);
   const sequential: VariantRows = { label: 'raw fetch, sequential loop', samples: [] };
   for (let round = 0; round < sequentialRounds; round++) {
     log(`${scenario}: sequential loop ${round + 1}/${sequentialRounds}`);
@@ -232,13 +238,7 @@ async function lowerLimitJob(rows: Row[], builds: Build[], vendor: SpawnedFakeVe
       },
     },
   ];
-  const results: VariantRows[] = variants.map((v) => ({ label: v.label, samples: [] }));
-  for (let round = 0; round < rounds; round++) {
-    for (const index of roundOrder(variants.map((_, i) => i), round)) {
-      log(`${scenario}: round ${round + 1}/${rounds}, ${variants[index]!.label}`);
-      results[index]!.samples.push(await measure(vendor, variants[index]!.run));
-    }
-  }
+  const results = await runRounds(scenario, vendor, variants, rounds);
   rows.push({ scenario, measure: `theoretical minimum: ${calls} calls at the server's 100/s`, summary: summarize([((calls - 1) / 100) * 1000]), unit: 'ms' });
   pushRows(rows, scenario, results, [
     { name: 'wall time', unit: 'ms', of: (s) => s.wallMs },
@@ -260,13 +260,7 @@ async function sharedQuotaJob(rows: Row[], builds: Build[], vendor: SpawnedFakeV
       return { failed, lost: failed };
     },
   }));
-  const results: VariantRows[] = variants.map((v) => ({ label: v.label, samples: [] }));
-  for (let round = 0; round < rounds; round++) {
-    for (const index of roundOrder(variants.map((_, i) => i), round)) {
-      log(`${scenario}: round ${round + 1}/${rounds}, ${variants[index]!.label}`);
-      results[index]!.samples.push(await measure(vendor, variants[index]!.run));
-    }
-  }
+  const results = await runRounds(scenario, vendor, variants, rounds);
   rows.push({ scenario, measure: `theoretical minimum: ${2 * callsEach} calls at 200/s`, summary: summarize([((2 * callsEach - 1) / 200) * 1000]), unit: 'ms' });
   pushRows(rows, scenario, results, [
     { name: 'wall time', unit: 'ms', of: (s) => s.wallMs },
@@ -336,15 +330,9 @@ async function paginateJob(rows: Row[], builds: Build[], vendor: SpawnedFakeVend
       },
     },
   ];
-  const results: VariantRows[] = variants.map((v) => ({ label: v.label, samples: [] }));
   log(`${scenario}: one warm-up walk per variant`);
   for (const variant of variants) await variant.run();
-  for (let round = 0; round < rounds; round++) {
-    for (const index of roundOrder(variants.map((_, i) => i), round)) {
-      log(`${scenario}: round ${round + 1}/${rounds}, ${variants[index]!.label}`);
-      results[index]!.samples.push(await measure(vendor, variants[index]!.run));
-    }
-  }
+  const results = await runRounds(scenario, vendor, variants, rounds);
   rows.push({ scenario, measure: `theoretical minimum: ${pages} pages × max(RTT ${rttMs} ms, work ${workMs} ms)`, summary: summarize([minimum]), unit: 'ms' });
   pushRows(rows, scenario, results, [
     { name: 'wall time', unit: 'ms', of: (s) => s.wallMs, target: { op: '<=', value: 1.1 * minimum }, targetFor: 'this client' },

@@ -2,8 +2,9 @@
 // - A refusal for rate (a code the document marks rateLimit, HTTP 429) waits what the pacer says (at least the
 //   code's minRetryWaitMs or the server's Retry-After) and is re-sent from its own budget, not the attempts.
 // - An expired usersig (a `resign` code) is re-signed and re-sent once, when a fresh sig can be had.
-// - Any other failure the document or the transport rules mark retryable is retried with capped, jittered back-off,
-//   but only for an idempotent operation, or when the failure proves the request did not execute.
+// - Any other failure the document or the transport rules mark retryable is retried with capped, jittered back-off
+//   (never sooner than the code's minRetryWaitMs), but only for an idempotent operation, or when the failure proves
+//   the request did not execute.
 import { stringifyJson } from '../json.js';
 import { ChatApiError, TransportCode, countAttempts, describeErrorCode } from '../errors.js';
 import { backoffDelay, sleep } from '../retry.js';
@@ -99,7 +100,7 @@ export function retryStage(deps: RetryDeps): (next: Exchange) => Handler {
         if (!error.retryable || retries + 1 >= policy.attempts) throw error;
         if (!call.idempotent && !provablyNotExecuted(error, call.name)) throw error;
         retries += 1;
-        await retry('error', backoffDelay(retries, policy));
+        await retry('error', Math.max(advice?.minRetryWaitMs ?? 0, backoffDelay(retries, policy)));
       }
     }
   };

@@ -1,7 +1,7 @@
 // retry decision: ordinary retryable failures use `attempts` with back-off; rate refusals wait what the pacer says
 // and use their own budget; an expired sig is re-signed once; a non-idempotent call is re-sent only after failures
 // that provably did not execute; attempts counts the requests actually sent.
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { retryStage } from '../../../src/pipeline/retry-stage.js';
 import { ChatApiError, TransportCode } from '../../../src/errors.js';
 import type { Pacer } from '../../../src/rate-limit.js';
@@ -35,6 +35,21 @@ it('retries a retryable failure up to `attempts`, counting requests sent', async
   const h = harness([failure(30006)]);
   await expect(h.run()).rejects.toMatchObject({ code: 30006, attempts: 3 });
   expect(h.retries.map((event) => event.reason)).toEqual(['error', 'error']);
+});
+
+it('waits at least the minimum the document gives a code before retrying it (70050: 60 s)', async () => {
+  vi.useFakeTimers();
+  try {
+    const h = harness([failure(70050), 'ok']);
+    const done = h.run();
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(h.attempts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(done).resolves.toMatchObject({ ActionStatus: 'OK' });
+    expect(h.retries).toMatchObject([{ reason: 'error', delayMs: 60_000 }]);
+  } finally {
+    vi.useRealTimers();
+  }
 });
 
 it('does not retry a failure the document marks not retryable', async () => {
