@@ -308,8 +308,10 @@ async function paginateJob(rows: Row[], builds: Build[], vendor: SpawnedFakeVend
         return result;
       },
     })),
-    {
-      label: 'raw fetch, sequential loop',
+    ...[true, false].map((working) => ({
+      // Without the consumer's work, the loop is the floor of any cursor walk: each page's cursor comes in the reply
+      // before it, so one request is in flight and a page costs a round trip plus the server's and the wire's time.
+      label: working ? 'raw fetch, sequential loop' : 'raw fetch, sequential loop without consumer work (the floor)',
       run: async (): Promise<Outcome> => {
         const result = await walk(async () => {
           let seen = 0;
@@ -319,7 +321,7 @@ async function paginateJob(rows: Row[], builds: Build[], vendor: SpawnedFakeVend
             const reply = await rawCall(vendor.url, GROUPS_PATH, `{"Limit":10000,"Next":${next}}`);
             if (!reply) return seen;
             seen += (reply['GroupIdList'] as unknown[]).length;
-            await work();
+            if (working) await work();
             const raw = String(reply['Next']);
             if (raw === '0') return seen;
             next = raw;
@@ -328,7 +330,7 @@ async function paginateJob(rows: Row[], builds: Build[], vendor: SpawnedFakeVend
         rssOf.set(result, result.rssMb);
         return result;
       },
-    },
+    })),
   ];
   log(`${scenario}: one warm-up walk per variant`);
   for (const variant of variants) await variant.run();

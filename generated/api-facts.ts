@@ -79,7 +79,7 @@ export const operations = {
   }
 } as const;
 
-export const rateLimitMargin: number = 0.9;
+export const rateLimitMargin: number = 0.85;
 
 export type OperationId = keyof typeof operations;
 

@@ -32,18 +32,17 @@ export interface FailedChunk {
 /** 'reject': the first failed chunk rejects the call and stops the rest; 'collect': failed chunks come back in `failedChunks`. */
 export type ChunkFailures = 'reject' | 'collect';
 
-// Chunks in flight before the first reply has measured the round trip.
-const STARTING_CONCURRENCY = 4;
 // In flight beyond rate × round trip: covers jitter of the round trip, so the pacer never waits for a free slot.
 const HEADROOM = 1.5;
 
 /**
  * Chunks to keep in flight: rate × round trip with headroom, at least 1, at most `cap`. Without a rate limit, or
- * before a round trip is known, it is `cap` or the starting number.
+ * before the first reply has measured the round trip, it is `cap`: the pacer alone then spaces the sends, so the
+ * first round trip is spent sending at the full rate, not waiting with a few chunks out (which cost two round trips
+ * of a split call's time, bench/RESULTS.md).
  */
 export function chunkConcurrency(rate: number | null, roundTripMs: number | undefined, cap: number): number {
-  if (rate === null) return cap;
-  if (roundTripMs === undefined) return Math.min(cap, STARTING_CONCURRENCY);
+  if (rate === null || roundTripMs === undefined) return cap;
   return Math.max(1, Math.min(cap, Math.ceil((rate * roundTripMs * HEADROOM) / 1000) + 1));
 }
 

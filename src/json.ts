@@ -57,19 +57,28 @@ function int64Text(value: unknown, field: Int64Field): { text: string } | { rule
 }
 
 /** Calls `visit` for each value present at a field path (property names, `*` for every array item). */
-export function forEachField(root: unknown, path: readonly string[], visit: (holder: Record<string, unknown>, key: string, trail: string[]) => void): void {
-  const walk = (node: unknown, depth: number, trail: string[]): void => {
+export function forEachField(root: unknown, path: readonly string[], visit: (holder: Record<string, unknown>, key: string, trail: readonly string[]) => void): void {
+  // One trail, grown and shrunk along the walk: a list of 40,000 accounts would otherwise allocate a trail per item.
+  // `visit` may read it during the call only (copy it to keep it).
+  const trail: string[] = [];
+  const enter = (holder: Record<string, unknown>, key: string, depth: number): void => {
+    if (holder[key] === undefined) return;
+    trail.push(key);
+    if (depth === path.length - 1) visit(holder, key, trail);
+    else walk(holder[key], depth + 1);
+    trail.pop();
+  };
+  const walk = (node: unknown, depth: number): void => {
     if (node === null || typeof node !== 'object') return;
     const segment = path[depth] as string;
-    const keys = segment === '*' ? (Array.isArray(node) ? node.map((_, i) => String(i)) : []) : Object.hasOwn(node, segment) ? [segment] : [];
-    for (const key of keys) {
-      const holder = node as Record<string, unknown>;
-      if (holder[key] === undefined) continue;
-      if (depth === path.length - 1) visit(holder, key, [...trail, key]);
-      else walk(holder[key], depth + 1, [...trail, key]);
+    const holder = node as Record<string, unknown>;
+    if (segment !== '*') {
+      if (Object.hasOwn(node, segment)) enter(holder, segment, depth);
+    } else if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) enter(holder, String(i), depth);
     }
   };
-  walk(root, 0, []);
+  walk(root, 0);
 }
 
 /** Replaces each int64 field in place by its decimal text, or reports why it has none. */

@@ -63,6 +63,23 @@ describe('a split call at the documented limit', () => {
     });
   }
 
+  it('spends the first round trip sending, paced alone: at a 400 ms round trip, ¾ of the paced rate before the first answer', async () => {
+    const vendor = await bulkVendor({ rateLimit: documented, oneWayMs: 200 });
+    const client = vendorClient(vendor);
+    const t0 = Date.now();
+    const call = track([client.getSpecifiedFriends(friendsOf(accountsNamed(40_000)))]);
+    await runUntil(() => call.settled() === 1, advance);
+    // A send before the first answer (t0 + 400) arrives before t0 + 600. Paced at ¾ × 170/s after a burst of 4:
+    // about 55. A start with a few chunks until the first reply sends 4 or so; the full rate, about 72.
+    const early = arrivals(vendor).filter((at) => at - t0 < 600).length;
+    const paced = documented * rateLimitMargin;
+    expect(early).toBeGreaterThanOrEqual(Math.floor(0.75 * paced * 0.4 * 0.9));
+    expect(early).toBeLessThanOrEqual(Math.ceil(0.75 * paced * 0.4) + 4);
+    // After the first answer, the full paced rate: the busiest second holds about `paced`.
+    expect(busiestWindow(arrivals(vendor), 1000)).toBeGreaterThanOrEqual(Math.floor(paced * 0.95));
+    expect(vendor.stats().rateLimited).toBe(0);
+  });
+
   it('sends at the document’s rate × margin, evenly: no 100 ms holds much more than a tenth of it', async () => {
     const vendor = await bulkVendor({ rateLimit: documented, oneWayMs: 25 });
     const client = vendorClient(vendor);

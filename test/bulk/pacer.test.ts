@@ -43,6 +43,44 @@ describe('pacing', () => {
     expect((granted.at(-1) as number) - (granted[0] as number)).toBeGreaterThanOrEqual(5_500 - 25);
   });
 
+  it('sends at startShare of the rate until the first answer, then at the full rate', async () => {
+    const pacer = createPacer({ callsPerSecond: 100, startShare: 0.5 });
+    const t0 = performance.now();
+    const first = queueTurns(pacer, 4);
+    await vi.advanceTimersByTimeAsync(1000);
+    await first.all;
+    expect(first.granted.map((t) => Math.round(t - t0))).toEqual([0, 20, 40, 60]);
+    pacer.accepted();
+    expect(pacer.rate).toBe(100);
+    const t1 = performance.now();
+    const later = queueTurns(pacer, 3);
+    await vi.advanceTimersByTimeAsync(1000);
+    await later.all;
+    expect(later.granted.map((t) => Math.round(t - t1))).toEqual([0, 10, 20]);
+  });
+
+  it('a turn waiting at the start share comes at the full-rate interval once the first answer arrives', async () => {
+    const pacer = createPacer({ callsPerSecond: 100, startShare: 0.5 });
+    const t0 = performance.now();
+    const { granted, all } = queueTurns(pacer, 2);
+    await vi.advanceTimersByTimeAsync(5);
+    pacer.accepted();
+    await vi.advanceTimersByTimeAsync(100);
+    await all;
+    // Without the first answer the second turn would come at 20 ms; at the full rate it is due at 10 ms.
+    expect(granted.map((t) => Math.round(t - t0))).toEqual([0, 10]);
+  });
+
+  it('a rate-limit answer before the first accepted one keeps its lower rate', () => {
+    const pacer = createPacer({ callsPerSecond: 100, startShare: 0.5, recoveryPerSecond: 1 });
+    pacer.limited();
+    const lowered = pacer.rate;
+    expect(lowered).toBeLessThan(50);
+    pacer.accepted();
+    expect(pacer.rate).toBeLessThan(lowered + 1);
+    expect(() => createPacer({ callsPerSecond: 10, startShare: 1.5 })).toThrow(/startShare/);
+  });
+
   it('grants turns in the order they were asked for', async () => {
     const pacer = createPacer({ callsPerSecond: 5 });
     const order: number[] = [];
@@ -200,9 +238,9 @@ describe('adaptive rate (AIMD)', () => {
 
 describe('settings from the document', () => {
   it('paces at margin × the limit with a burst that keeps a window at or under the limit', () => {
-    expect(pacerSettings(200, 0.9)).toEqual({ callsPerSecond: 180, burst: 4 });
-    expect(pacerSettings(1, 0.9)).toEqual({ callsPerSecond: 0.9, burst: 1 });
-    expect(pacerSettings(20, 0.9)).toEqual({ callsPerSecond: 18, burst: 2 });
+    expect(pacerSettings(200, 0.9)).toEqual({ callsPerSecond: 180, burst: 4, startShare: 0.75 });
+    expect(pacerSettings(1, 0.9)).toEqual({ callsPerSecond: 0.9, burst: 1, startShare: 0.75 });
+    expect(pacerSettings(20, 0.9)).toEqual({ callsPerSecond: 18, burst: 2, startShare: 0.75 });
   });
 
   it('rejects settings that are not positive', () => {

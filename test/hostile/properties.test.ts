@@ -10,7 +10,7 @@ import type { OperationId } from '../../generated/api-facts.js';
 import { ChatApiError, TransportCode } from '../../src/errors.js';
 import { readEnvelope } from '../../src/envelope.js';
 import { parseJson, stringifyJson } from '../../src/json.js';
-import { assertValidRequest } from '../../src/validate.js';
+import { assertValidRequest, utf8Length } from '../../src/validate.js';
 import { clientOn, okEnvelope, scriptedFetch } from './scripted-fetch.js';
 
 const SEED = 20261125;
@@ -191,5 +191,22 @@ describe('replies', () => {
       }),
       { seed: SEED, numRuns: 800 },
     );
+  });
+});
+
+describe('UTF-8 byte limits', () => {
+  it('count every string as TextEncoder writes it, lone surrogates included', () => {
+    const encoder = new TextEncoder();
+    // 'binary' units reach lone surrogates, which TextEncoder writes as U+FFFD.
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ maxLength: 40 }));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(utf8Length(value)).toBe(encoder.encode(value).length);
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+    expect(utf8Length('\ud800')).toBe(3);
+    expect(utf8Length('\udc00\ud800')).toBe(6);
+    expect(utf8Length('😀')).toBe(4);
   });
 });

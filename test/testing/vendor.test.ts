@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { genUserSig } from '../../src/index.js';
 import { operations } from '../../generated/api-facts.js';
 import { createFakeVendor, generateDataset, FAKE_APP, type FakeDataset } from '../../src/testing/index.js';
+import { stringifyWireJson } from '../../src/testing/wire-json.js';
 import { post, signedQuery } from './support.js';
 
 const dataset = generateDataset({ groups: 25, friends: 12, strangers: 3, conversations: 7, seed: 7 });
@@ -324,5 +325,13 @@ describe('in-flight counters and fake timers', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('the fake writes 64-bit values as the vendor does', () => {
+  it('bigints become bare JSON numbers with every digit; strings stay strings, whatever they hold', () => {
+    const text = stringifyWireJson({ Next: 2n ** 64n - 1n, List: [{ Seq: -5n }, 'bigint-1:2', '\u0000bigint-x:3'], Plain: 7 });
+    expect(text).toBe('{"Next":18446744073709551615,"List":[{"Seq":-5},"bigint-1:2","\\u0000bigint-x:3"],"Plain":7}');
+    expect(stringifyWireJson({ Page: ['a'] })).toBe('{"Page":["a"]}');
   });
 });
