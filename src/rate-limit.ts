@@ -5,7 +5,7 @@
 // client in the last window — and holds sends until the server's window has room again; accepted calls raise the
 // rate back additively up to the ceiling. So a client facing a lower real limit, or sharing its quota with other
 // processes, settles at what the server allows (test/bulk, bench/RESULTS.md). Until the server has answered a first
-// send, it paces at a share of the rate: those sends each open a connection.
+// send, and again after an idle spell, it paces at a share of the rate: those sends each open a connection.
 //
 // The clock is monotonic (performance.now unless injected), so a system clock change neither stalls nor bunches sends.
 // Turns are first come, first served; a waiting turn leaves the line at once when its signal aborts. A timer that
@@ -37,6 +37,11 @@ export interface PacerOptions {
    * later than it left: a lower start keeps both the sockets and the server's window under the limit.
    */
   startShare?: number;
+  /**
+   * After this many ms without a send, the start share applies again until the next answer (default: never): the
+   * runtime has closed its idle connections by then, so the next sends open new ones.
+   */
+  idleRestartMs?: number;
   /** Each rate-limit answer multiplies the rate by this, at most once per window (default 0.8). */
   decrease?: number;
   /**
@@ -68,6 +73,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const burst = Math.floor(positive('burst', options.burst ?? 1));
   const startShare = positive('startShare', options.startShare ?? 1);
   if (startShare > 1) throw new RangeError(`createPacer: startShare must be at most 1 (got ${startShare})`);
+  const idleRestartMs = options.idleRestartMs === undefined ? Infinity : positive('idleRestartMs', options.idleRestartMs);
   const decrease = positive('decrease', options.decrease ?? 0.8);
   if (decrease >= 1) throw new RangeError(`createPacer: decrease must be below 1 (got ${decrease})`);
   const settle = positive('settle', options.settle ?? 0.9);
@@ -77,7 +83,12 @@ export function createPacer(options: PacerOptions): Pacer {
   const now = options.now ?? (() => performance.now());
 
   let rate = ceiling * startShare;
-  let answered = false;
+  /** Sending at the start share: no answer yet since the first send, or since sends resumed after an idle spell. */
+  let starting = startShare < 1;
+  /** A rate-limit answer came while starting: the rate it set stands. */
+  let limitedWhileStarting = false;
+  /** The rate to go back to at the first answer: the ceiling, or the rate sends stopped at before an idle spell. */
+  let resumeRate = ceiling;
   /** When the last turn was granted. */
   let lastTake = -Infinity;
   /** GCRA's theoretical arrival time: when the next send would be due if sends were spaced exactly. */
@@ -94,8 +105,13 @@ export function createPacer(options: PacerOptions): Pacer {
 
   /** Takes a send slot if one is free now; otherwise returns the ms until one is. */
   const take = (): number => {
-    const interval = 1000 / rate;
     const at = now();
+    if (!starting && startShare < 1 && at - lastTake >= idleRestartMs) {
+      starting = true;
+      resumeRate = rate;
+      rate = Math.min(rate, ceiling * startShare);
+    }
+    const interval = 1000 / rate;
     const earliest = due - (burst - 1) * interval;
     if (at < earliest) return earliest - at;
     due = Math.max(due, at) + interval;
@@ -138,6 +154,7 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     limited(minWaitMs = 0): number {
       const at = now();
+      if (starting) limitedWhileStarting = true;
       // The answers to every send of the last window arrive together; they are one signal, not many.
       if (at - lastDecrease >= windowMs) {
         // What the server accepted from this client in the last window is what it allows it now: a client far above
@@ -152,13 +169,15 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     accepted(): void {
       acceptedAt.push(now());
-      if (!answered) {
-        answered = true;
+      if (starting) {
+        starting = false;
+        const limitedMeanwhile = limitedWhileStarting;
+        limitedWhileStarting = false;
         // The start was held low for the connections it opened; a rate-limit answer already set a rate of its own.
-        if (lastDecrease === -Infinity && rate < ceiling) {
+        if (!limitedMeanwhile && rate < resumeRate) {
           // The next turn comes as if the last one had been taken at the full rate, not a start interval later.
-          if (Number.isFinite(lastTake)) due = lastTake + ((due - lastTake) * rate) / ceiling;
-          rate = ceiling;
+          if (Number.isFinite(lastTake)) due = lastTake + ((due - lastTake) * rate) / resumeRate;
+          rate = resumeRate;
           if (timer !== undefined) {
             clearTimeout(timer);
             pump();
@@ -181,12 +200,17 @@ const MAX_BURST = 4;
 // round trip), the full rate opened 21–23 sockets at 50 ms where the bench allows 20 and drew an occasional refusal at
 // 150 ms; 75 % stayed at 17–20 sockets and drew none (bench/RESULTS.md). It costs a quarter of one round trip's sends.
 const START_SHARE = 0.75;
+// Idle connections are closed by then (undici, Node's fetch, keeps them 4 s by default; Node's http server, 5 s), so
+// sends after a longer pause open new ones again.
+const IDLE_RESTART_MS = 4_000;
 
 /**
  * The pacer settings for an operation the server limits to `limit` calls per second: the rate at `margin` of it, and
- * a burst that keeps any one window at or under the limit (burst + paced rate ≤ limit), and the start share.
+ * a burst that keeps any one window at or under the limit (burst + paced rate ≤ limit), and the start share, again
+ * after an idle spell.
  */
-export function pacerSettings(limit: number, margin: number): { callsPerSecond: number; burst: number; startShare: number } {
+export function pacerSettings(limit: number, margin: number): { callsPerSecond: number; burst: number; startShare: number; idleRestartMs: number } {
   const callsPerSecond = limit * margin;
-  return { callsPerSecond, burst: Math.max(1, Math.min(MAX_BURST, Math.floor(limit - callsPerSecond))), startShare: START_SHARE };
+  const burst = Math.max(1, Math.min(MAX_BURST, Math.floor(limit - callsPerSecond)));
+  return { callsPerSecond, burst, startShare: START_SHARE, idleRestartMs: IDLE_RESTART_MS };
 }

@@ -71,6 +71,31 @@ describe('pacing', () => {
     expect(granted.map((t) => Math.round(t - t0))).toEqual([0, 10]);
   });
 
+  it('after an idle spell of idleRestartMs, the start share applies again until the next answer, then the rate before', async () => {
+    const pacer = createPacer({ callsPerSecond: 100, startShare: 0.5, idleRestartMs: 4000, recoveryPerSecond: 1 });
+    const first = queueTurns(pacer, 2);
+    await vi.advanceTimersByTimeAsync(100);
+    await first.all;
+    pacer.accepted();
+    expect(pacer.rate).toBe(100);
+    // A short pause keeps the full rate.
+    await vi.advanceTimersByTimeAsync(1000);
+    let t = performance.now();
+    const busy = queueTurns(pacer, 2);
+    await vi.advanceTimersByTimeAsync(100);
+    await busy.all;
+    expect(busy.granted.map((g) => Math.round(g - t))).toEqual([0, 10]);
+    // A long one starts over at half the rate, until an answer comes.
+    await vi.advanceTimersByTimeAsync(4000);
+    t = performance.now();
+    const resumed = queueTurns(pacer, 2);
+    await vi.advanceTimersByTimeAsync(100);
+    await resumed.all;
+    expect(resumed.granted.map((g) => Math.round(g - t))).toEqual([0, 20]);
+    pacer.accepted();
+    expect(pacer.rate).toBe(100);
+  });
+
   it('a rate-limit answer before the first accepted one keeps its lower rate', () => {
     const pacer = createPacer({ callsPerSecond: 100, startShare: 0.5, recoveryPerSecond: 1 });
     pacer.limited();
@@ -238,9 +263,9 @@ describe('adaptive rate (AIMD)', () => {
 
 describe('settings from the document', () => {
   it('paces at margin × the limit with a burst that keeps a window at or under the limit', () => {
-    expect(pacerSettings(200, 0.9)).toEqual({ callsPerSecond: 180, burst: 4, startShare: 0.75 });
-    expect(pacerSettings(1, 0.9)).toEqual({ callsPerSecond: 0.9, burst: 1, startShare: 0.75 });
-    expect(pacerSettings(20, 0.9)).toEqual({ callsPerSecond: 18, burst: 2, startShare: 0.75 });
+    expect(pacerSettings(200, 0.9)).toEqual({ callsPerSecond: 180, burst: 4, startShare: 0.75, idleRestartMs: 4000 });
+    expect(pacerSettings(1, 0.9)).toEqual({ callsPerSecond: 0.9, burst: 1, startShare: 0.75, idleRestartMs: 4000 });
+    expect(pacerSettings(20, 0.9)).toEqual({ callsPerSecond: 18, burst: 2, startShare: 0.75, idleRestartMs: 4000 });
   });
 
   it('rejects settings that are not positive', () => {
