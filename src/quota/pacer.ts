@@ -15,11 +15,10 @@ export interface Pacer {
   /** Resolves when a request may be handed to fetch now (call it right before fetch); rejects with signal.reason on abort. */
   turn(signal?: AbortSignal): Promise<void>;
   /**
-   * A reply said "too many requests" (a code the document marks rate-limit, or HTTP 429): lower the rate (AIMD).
-   * Returns the ms to wait before re-sending: at least one counting window, and at least `minWaitMs` (the code's
-   * documented minimum wait, or Retry-After).
+   * A reply said "too many requests" (a code the document marks rate-limit, or HTTP 429): lower the rate (AIMD), at
+   * most once per window, and hold turns until the server's window has room again.
    */
-  limited(minWaitMs?: number): number;
+  refused(): void;
   /** A request was accepted by the server: let the rate recover additively. */
   accepted(): void;
   /** Calls per second it currently allows (for concurrency = rate × RTT and for metrics). */
@@ -46,14 +45,14 @@ export interface PacerOptions {
   decrease?: number;
   /**
    * After a rate-limit answer the rate is also at most this share of the sends the server accepted in the last
-   * window (default 0.9).
+   * window (default 0.9), once the pacer has been sending for a whole window.
    */
   settle?: number;
   /** Calls per second the rate regains per second of accepted sends (default 5% of callsPerSecond). */
   recoveryPerSecond?: number;
   /** The lowest rate decreases reach, in calls per second (default 2% of callsPerSecond). */
   minCallsPerSecond?: number;
-  /** The server's counting window in ms: the least wait after a rate-limit answer, and one decrease per window (default 1000). */
+  /** The server's counting window in ms: the least hold after a rate-limit answer, and one decrease per window (default 1000). */
   windowMs?: number;
   /** A monotonic clock in ms (default performance.now). */
   now?: () => number;
@@ -66,6 +65,56 @@ function positive(name: string, value: number): number {
 
 interface Waiter {
   go(): void;
+}
+
+// The accepted sends of the last window are counted in this many slots of a ring: constant memory and constant time
+// per answer whatever the traffic, at the price of counting up to one slot (a tenth of a window) too many.
+const SLOTS = 10;
+
+/** How many sends the server accepted in the last window, and when the oldest of them was answered. */
+interface AcceptedWindow {
+  add(at: number): void;
+  count(at: number): number;
+  /** The oldest accepted send still in the window (rounded later by at most one slot), or undefined. */
+  oldest(at: number): number | undefined;
+}
+
+function acceptedWindow(windowMs: number): AcceptedWindow {
+  const slotMs = windowMs / SLOTS;
+  const epoch = new Float64Array(SLOTS).fill(-1);
+  const counts = new Float64Array(SLOTS);
+  const first = new Float64Array(SLOTS);
+  const last = new Float64Array(SLOTS);
+  // Slots whose time span ends after the window's start still hold sends of the window.
+  const live = (slot: number, at: number): boolean => epoch[slot] !== -1 && ((epoch[slot] as number) + 1) * slotMs > at - windowMs;
+  return {
+    add(at) {
+      const index = Math.floor(at / slotMs);
+      const slot = ((index % SLOTS) + SLOTS) % SLOTS;
+      if (epoch[slot] !== index) {
+        epoch[slot] = index;
+        counts[slot] = 0;
+        first[slot] = at;
+      }
+      counts[slot] = (counts[slot] as number) + 1;
+      last[slot] = at;
+    },
+    count(at) {
+      let total = 0;
+      for (let slot = 0; slot < SLOTS; slot++) if (live(slot, at)) total += counts[slot] as number;
+      return total;
+    },
+    oldest(at) {
+      let oldestSlot = -1;
+      for (let slot = 0; slot < SLOTS; slot++) {
+        if (live(slot, at) && (oldestSlot === -1 || (epoch[slot] as number) < (epoch[oldestSlot] as number))) oldestSlot = slot;
+      }
+      if (oldestSlot === -1) return undefined;
+      // Part of the oldest slot may have left the window; its last send then stands for the oldest one in it.
+      const start = first[oldestSlot] as number;
+      return start > at - windowMs ? start : (last[oldestSlot] as number);
+    },
+  };
 }
 
 export function createPacer(options: PacerOptions): Pacer {
@@ -89,18 +138,17 @@ export function createPacer(options: PacerOptions): Pacer {
   let limitedWhileStarting = false;
   /** The rate to go back to at the first answer: the ceiling, or the rate sends stopped at before an idle spell. */
   let resumeRate = ceiling;
-  /** When the last turn was granted. */
+  /** When the first turn was granted, and the last. */
+  let firstTake = Infinity;
   let lastTake = -Infinity;
   /** GCRA's theoretical arrival time: when the next send would be due if sends were spaced exactly. */
   let due = -Infinity;
+  /** Turns are held until then: the server's window is full after a rate-limit answer. */
+  let heldUntil = -Infinity;
   let lastDecrease = -Infinity;
-  /** When the sends accepted in the last window were answered, oldest first. */
-  const acceptedAt: number[] = [];
-  const acceptedInWindow = (at: number): number => {
-    while (acceptedAt.length > 0 && (acceptedAt[0] as number) <= at - windowMs) acceptedAt.shift();
-    return acceptedAt.length;
-  };
+  const acceptedSends = acceptedWindow(windowMs);
   const line: Waiter[] = [];
+  let head = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Takes a send slot if one is free now; otherwise returns the ms until one is. */
@@ -112,32 +160,53 @@ export function createPacer(options: PacerOptions): Pacer {
       rate = Math.min(rate, ceiling * startShare);
     }
     const interval = 1000 / rate;
-    const earliest = due - (burst - 1) * interval;
+    const earliest = Math.max(heldUntil, due - (burst - 1) * interval);
     if (at < earliest) return earliest - at;
     due = Math.max(due, at) + interval;
+    if (lastTake === -Infinity) firstTake = at;
     lastTake = at;
     return 0;
   };
 
+  const waiting = (): number => line.length - head;
+
   const pump = (): void => {
     timer = undefined;
-    while (line.length > 0) {
+    while (waiting() > 0) {
       const wait = take();
       if (wait > 0) {
         timer = setTimeout(pump, Math.ceil(wait));
         return;
       }
-      (line.shift() as Waiter).go();
+      const waiter = line[head] as Waiter;
+      line[head++] = undefined as unknown as Waiter;
+      // The line is a queue with a moving head; compact it once the served part dominates, so it stays O(1) amortized.
+      if (head > 64 && head * 2 > line.length) {
+        line.splice(0, head);
+        head = 0;
+      }
+      waiter.go();
+    }
+  };
+
+  /** The next turn comes by the current rate: a slot booked at a lower rate is brought forward. */
+  const rebook = (previousRate: number): void => {
+    if (rate <= previousRate || !Number.isFinite(lastTake) || due <= lastTake) return;
+    // Scaled, not reset: the debt of a burst taken at the old rate is kept, in the new rate's intervals.
+    due = lastTake + ((due - lastTake) * previousRate) / rate;
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      pump();
     }
   };
 
   return {
     turn(signal?: AbortSignal): Promise<void> {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      if (line.length === 0 && take() === 0) return Promise.resolve();
+      if (waiting() === 0 && take() === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const onAbort = (): void => {
-          const index = line.indexOf(waiter);
+          const index = line.indexOf(waiter, head);
           if (index !== -1) line.splice(index, 1);
           reject(signal?.reason);
         };
@@ -152,40 +221,35 @@ export function createPacer(options: PacerOptions): Pacer {
         if (timer === undefined) pump();
       });
     },
-    limited(minWaitMs = 0): number {
+    refused(): void {
       const at = now();
       if (starting) limitedWhileStarting = true;
       // The answers to every send of the last window arrive together; they are one signal, not many.
-      if (at - lastDecrease >= windowMs) {
-        // What the server accepted from this client in the last window is what it allows it now: a client far above
-        // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows.
-        const allowed = acceptedInWindow(at) * settle;
-        rate = Math.max(floor, Math.min(rate * decrease, allowed));
-        // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
-        due = Math.max(due, (acceptedAt[0] ?? at) + windowMs);
-        lastDecrease = at;
-      }
-      return Math.max(windowMs, minWaitMs);
+      if (at - lastDecrease < windowMs) return;
+      lastDecrease = at;
+      // What the server accepted from this client in the last window is what it allows it now: a client far above
+      // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows. A
+      // client that has not been sending for a whole window yet (it joined a window others had filled) has no such
+      // measure: it backs off multiplicatively instead of dropping to the floor and starving.
+      const measured = at - firstTake >= windowMs;
+      const allowed = measured ? acceptedSends.count(at) * settle : Infinity;
+      rate = Math.max(floor, Math.min(rate * decrease, allowed));
+      // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
+      heldUntil = Math.max(heldUntil, (acceptedSends.oldest(at) ?? at) + windowMs);
     },
     accepted(): void {
-      acceptedAt.push(now());
+      const previousRate = rate;
+      acceptedSends.add(now());
       if (starting) {
         starting = false;
         const limitedMeanwhile = limitedWhileStarting;
         limitedWhileStarting = false;
         // The start was held low for the connections it opened; a rate-limit answer already set a rate of its own.
-        if (!limitedMeanwhile && rate < resumeRate) {
-          // The next turn comes as if the last one had been taken at the full rate, not a start interval later.
-          if (Number.isFinite(lastTake)) due = lastTake + ((due - lastTake) * rate) / resumeRate;
-          rate = resumeRate;
-          if (timer !== undefined) {
-            clearTimeout(timer);
-            pump();
-          }
-        }
+        if (!limitedMeanwhile && rate < resumeRate) rate = resumeRate;
       }
       // +recovery per second of sends at the current rate: one accepted send is 1/rate of a second.
       if (rate < ceiling) rate = Math.min(ceiling, rate + recovery / rate);
+      rebook(previousRate);
     },
     get rate(): number {
       return rate;
