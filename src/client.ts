@@ -23,7 +23,7 @@ import { turnStage } from './pipeline/turn-stage.js';
 import { attemptStage } from './pipeline/attempt-stage.js';
 import { envelopeStage } from './pipeline/envelope-stage.js';
 import { flows } from './pipeline/flow.js';
-import type { Pacer } from './rate-limit.js';
+import type { Pacer } from './quota/pacer.js';
 import { callerAbortError } from './pipeline/failures.js';
 import { apiFetch } from './pipeline/api-fetch.js';
 import type { CallOptions, RequestOf, SuccessOf } from './types.js';

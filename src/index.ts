@@ -12,7 +12,7 @@ export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, MethodRepl
 export type { FailedChunk, ChunkFailures } from './chunk.js';
 export type { ChatClientOptions } from './options.js';
 export type { ClientHooks, RequestEvent, ReplyEvent, RetryEvent } from './pipeline/hooks.js';
-export type { Pacer } from './rate-limit.js';
+export type { Pacer } from './quota/pacer.js';
 export { ChatApiError, TransportCode, type ChunkInfo, type ChatErrorCode } from './errors.js';
 export { genUserSig, verifyUserSig } from './user-sig.js';
 export type { GenUserSigOptions, VerifyUserSigOptions, VerifyUserSigResult, VerifyUserSigFailure } from './user-sig.js';

@@ -1,7 +1,7 @@
 // What the calls of one operation (or undocumented path) share within a client: its pacer (none without a rate
 // limit) and its measured round trip, from which split calls size their concurrency.
 import { rateLimitMargin } from '../../generated/api-facts.js';
-import { createPacer, pacerSettings, type Pacer } from '../rate-limit.js';
+import { createPacer, pacerSettings, type Pacer } from '../quota/pacer.js';
 import { roundTripMeter, type RoundTripMeter } from '../round-trip.js';
 import type { Call } from './context.js';
 

@@ -10,7 +10,7 @@ import { ChatApiError, TransportCode, countAttempts, describeErrorCode } from '.
 import { backoffDelay, sleep } from '../retry.js';
 import { callerAbortError } from './failures.js';
 import type { Attempt, Call, Exchange, Handler } from './context.js';
-import type { Pacer } from '../rate-limit.js';
+import type { Pacer } from '../quota/pacer.js';
 import type { ClientHooks, RetryEvent } from './hooks.js';
 
 export interface RetryDeps {
@@ -94,7 +94,8 @@ export function retryStage(deps: RetryDeps): (next: Exchange) => Handler {
           const minWaitMs = Math.max(advice?.minRetryWaitMs ?? 0, error.retryAfterMs ?? 0);
           const pacer = deps.pacerOf(call);
           // Without a pacer (rateLimit: false) nothing slows the re-sends down but the back-off.
-          await retry('rateLimit', pacer ? pacer.limited(minWaitMs) : Math.max(minWaitMs, backoffDelay(rateLimitRetries, policy)));
+          pacer?.refused();
+          await retry('rateLimit', pacer ? Math.max(1000, minWaitMs) : Math.max(minWaitMs, backoffDelay(rateLimitRetries, policy)));
           continue;
         }
         if (!error.retryable || retries + 1 >= policy.attempts) throw error;

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { operations, rateLimitMargin } from '../../generated/api-facts.js';
 import { ChatApiError, TransportCode } from '../../src/errors.js';
-import { pacerSettings } from '../../src/rate-limit.js';
+import { pacerSettings } from '../../src/quota/pacer.js';
 import type { FakeVendor } from '../../src/testing/index.js';
 import { busiestWindow } from './wire-log.js';
 import { accepted, arrivals, bulkVendor, dataset, runUntil, vendorClient } from './vendor.js';

@@ -2,7 +2,7 @@
 // not release a backlog in one burst, and the adaptive rate (multiplicative decrease once per window, additive
 // recovery up to the ceiling, a floor).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPacer, pacerSettings, type Pacer } from '../../src/rate-limit.js';
+import { createPacer, pacerSettings, type Pacer } from '../../src/quota/pacer.js';
 import { busiestWindow } from './wire-log.js';
 
 beforeEach(() => {

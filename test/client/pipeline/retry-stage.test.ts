@@ -4,7 +4,7 @@
 import { expect, it, vi } from 'vitest';
 import { retryStage } from '../../../src/pipeline/retry-stage.js';
 import { ChatApiError, TransportCode } from '../../../src/errors.js';
-import type { Pacer } from '../../../src/rate-limit.js';
+import type { Pacer } from '../../../src/quota/pacer.js';
 import type { Attempt, Call } from '../../../src/pipeline/context.js';
 import type { RetryEvent } from '../../../src/pipeline/hooks.js';
 import { makeCall, ok, policy } from './support.js';

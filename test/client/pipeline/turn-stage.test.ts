@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { turnStage } from '../../../src/pipeline/turn-stage.js';
 import { roundTripMeter } from '../../../src/round-trip.js';
 import { ChatApiError, TransportCode } from '../../../src/errors.js';
-import type { Pacer } from '../../../src/rate-limit.js';
+import type { Pacer } from '../../../src/quota/pacer.js';
 import { makeAttempt, makeCall, ok } from './support.js';
 
 function fakePacer(turn: (signal?: AbortSignal) => Promise<void> = async () => {}) {
