@@ -10,7 +10,7 @@ export interface AttemptSignal {
   reason(): AbortKind | undefined;
   /** Settles like `promise`, or rejects with the abort reason as soon as the signal aborts, whichever is first. */
   race<T>(promise: Promise<T>): Promise<T>;
-  /** Stops the timer. */
+  /** Stops the timer and lets go of the call's signal. */
   dispose(): void;
 }
 
@@ -22,21 +22,27 @@ export function isTimeoutReason(reason: unknown): boolean {
   return reason instanceof Error && reason.name === 'TimeoutError';
 }
 
+/** A signal of our own that follows another, and the way to let go of it. */
+export interface FollowingSignal {
+  readonly signal: AbortSignal;
+  /** Removes the one listener it put on the followed signal: call it when the work the signal guards has ended. */
+  dispose(): void;
+}
+
 /**
- * A signal that aborts when any of the given ones does, without adding a listener to them where the platform has
- * AbortSignal.any (every current runtime): a caller's signal shared by many calls never collects listeners.
+ * A signal that aborts with `source`'s reason when `source` aborts. It adds one listener to `source` and removes it on
+ * dispose, so a caller's signal shared by any number of calls holds only the listeners of calls still running.
+ * (AbortSignal.any would keep bookkeeping in `source` for every signal derived from it, until `source` is dropped.)
  */
-export function followSignals(signals: readonly AbortSignal[]): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals as AbortSignal[]);
+export function followSignal(source: AbortSignal): FollowingSignal {
   const controller = new AbortController();
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true, signal: controller.signal });
+  if (source.aborted) {
+    controller.abort(source.reason);
+    return { signal: controller.signal, dispose: () => {} };
   }
-  return controller.signal;
+  const onAbort = (): void => controller.abort(source.reason);
+  source.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, dispose: () => source.removeEventListener('abort', onAbort) };
 }
 
 export function attemptSignal(timeoutMs: number, callSignal: AbortSignal | undefined): AttemptSignal {
@@ -44,7 +50,10 @@ export function attemptSignal(timeoutMs: number, callSignal: AbortSignal | undef
   const timer = setTimeout(() => {
     limit.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
   }, Math.min(timeoutMs, MAX_TIMER_MS));
-  const signal = callSignal ? followSignals([callSignal, limit.signal]) : limit.signal;
+  const onCallAbort = (): void => limit.abort(callSignal?.reason);
+  if (callSignal?.aborted) limit.abort(callSignal.reason);
+  else callSignal?.addEventListener('abort', onCallAbort, { once: true });
+  const signal = limit.signal;
   return {
     signal,
     reason() {
@@ -73,6 +82,7 @@ export function attemptSignal(timeoutMs: number, callSignal: AbortSignal | undef
     },
     dispose() {
       clearTimeout(timer);
+      callSignal?.removeEventListener('abort', onCallAbort);
     },
   };
 }

@@ -5,6 +5,7 @@
 // loud) or, when the caller asks to collect failures, is listed with its items and error beside the merged reply.
 import { operations, type OperationId } from '../generated/api-facts.js';
 import { ChatApiError, TransportCode } from './errors.js';
+import type { ChunkFailures, FailedChunk } from './types.js';
 
 type Chunking = NonNullable<(typeof operations)[OperationId]['chunking']>;
 
@@ -18,19 +19,6 @@ export function chunkPlan(operation: OperationId, size: number): ChunkPlan | nul
   const chunking: Chunking | null = operations[operation].chunking;
   return chunking ? { field: chunking.field, size, merge: chunking.merge } : null;
 }
-
-/** A chunk that failed in a split call run with `chunkFailures: 'collect'`. */
-export interface FailedChunk {
-  /** 0-based index of the chunk. */
-  index: number;
-  /** The request items (e.g. UserIDs) it covered. */
-  items: readonly unknown[];
-  /** Why it failed (after its retries). */
-  error: ChatApiError;
-}
-
-/** 'reject': the first failed chunk rejects the call and stops the rest; 'collect': failed chunks come back in `failedChunks`. */
-export type ChunkFailures = 'reject' | 'collect';
 
 // In flight beyond rate × round trip: covers jitter of the round trip, so the pacer never waits for a free slot.
 const HEADROOM = 1.5;
@@ -54,17 +42,7 @@ function describeItems(items: readonly unknown[]): string {
 function chunkError(error: ChatApiError, plan: ChunkPlan, index: number, chunks: readonly unknown[][]): ChatApiError {
   const items = chunks[index] as unknown[];
   const where = `chunk ${index + 1} of ${chunks.length}, ${plan.field} ${describeItems(items)}`;
-  return new ChatApiError(`${error.message} [${where}]`, {
-    code: error.code, info: error.info, display: error.display, operation: error.operation,
-    httpStatus: error.httpStatus, retryable: error.retryable, attempts: error.attempts, cause: error,
-    chunk: { index, count: chunks.length, items },
-  });
-}
-
-function abortedBeforeSending(operation: string, reason: unknown): ChatApiError {
-  return new ChatApiError(`${operation}: aborted by the caller`, {
-    code: TransportCode.aborted, info: 'aborted by the caller', operation, retryable: false, attempts: 0, cause: reason,
-  });
+  return error.with({ message: `${error.message} [${where}]`, cause: error, chunk: { index, count: chunks.length, items } });
 }
 
 export interface ChunkRun {
@@ -83,7 +61,6 @@ export function callInChunks(
   call: (body: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
   const { signal } = run;
-  if (signal?.aborted) return Promise.reject(abortedBeforeSending(operation, signal.reason));
   const items = body[plan.field] as readonly unknown[];
   const chunks: unknown[][] = [];
   for (let start = 0; start < items.length; start += plan.size) chunks.push(items.slice(start, start + plan.size));

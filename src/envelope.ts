@@ -1,15 +1,19 @@
-// Decides whether a reply body is a success, and turns every other outcome into a ChatApiError.
+// Decides whether a reply body is a success, and turns every other outcome into a ChatApiError. The verdict depends on
+// the bytes only, never on which JSON parser read them.
 //
-// ErrorCode classification (one rule for every odd value): the document types ErrorCode as a 32-bit integer. A JSON
-// number that is an integer in that range (1.0 counts as 1) is the server's verdict: 0 is success unless ActionStatus
-// is FAIL, anything else is a business error with that code. Any other value — missing, null, a string (even "0" or
-// "70001"), a fraction (0.5), a number beyond 32 bits (including ones JSON.parse would round, which arrive as decimal
-// strings), a value only lossy parsers turn into Infinity (1e999) — means the outcome of the call is unknown:
-// INVALID_REPLY, not retried, with the value quoted. Guessing ("0" is probably 0) could report a failed call as done.
+// ErrorCode classification (one rule for every odd value): the document types ErrorCode as a 32-bit integer, written
+// as decimal digits. Such a value is the server's verdict: 0 is success unless ActionStatus is FAIL, anything else is a
+// business error with that code. Any other value — missing, null, a string (even "0" or "70001"), a number written
+// with a fraction or an exponent (1.0, 0.5, 1e-400, 70000.99999999999999: a parser would round them to a code), a
+// number beyond 32 bits — means the outcome of the call is unknown: INVALID_REPLY, not retried, with the value quoted.
+// Guessing ("0" is probably 0) could report a failed call as done. So does an envelope key given twice with different
+// values (JSON.parse keeps the last, so `70001` then `0` would read as success), and nesting deeper than the request
+// rules allow. Nothing here ends in anything but a ChatApiError.
 import { operations, type OperationId } from '../generated/api-facts.js';
 import { wireFields } from '../generated/wire-fields.js';
-import { ChatApiError, TransportCode, describeErrorCode, scrubSecrets } from './errors.js';
-import { parseReplyJson } from './json.js';
+import { ChatApiError, TransportCode, describeErrorCode, scrubSecrets, type ErrorReply } from './errors.js';
+import { nestingDeeperThan, parseReplyJson } from './json.js';
+import { MAX_DEPTH } from './validate.js';
 
 export interface Envelope {
   ActionStatus?: unknown;
@@ -50,43 +54,78 @@ function isOperationId(operation: string): operation is OperationId {
  * field, when present, must be an array (a malformed list would otherwise be dropped when chunks are merged). Text the
  * error quotes from the reply has `secrets` scrubbed: a server may echo the request's usersig.
  */
-export function readEnvelope(operation: string, body: string | undefined, httpStatus: number, secrets: () => readonly string[] = () => []): Record<string, unknown> {
-  const base = { operation, httpStatus, attempts: 1 };
+export interface ReadContext {
+  /** Scrubbed from any text the error quotes. */
+  secrets?: readonly string[] | undefined;
+  /** Requests of the call sent so far, this one included (the error's `attempts`). */
+  attempts?: number | undefined;
+}
+
+// A key of the envelope's verdict given more than once sends the text down the exact parser, which refuses the
+// duplicate when the values differ: both parsers then reach one verdict on the same bytes.
+function repeats(text: string, key: string): boolean {
+  const first = text.indexOf(key);
+  return first !== -1 && text.indexOf(key, first + key.length) !== -1;
+}
+
+// The first ErrorCode token as written: a fraction or an exponent is refused before any parser rounds it.
+const ERROR_CODE_TOKEN = /"ErrorCode"\s*:\s*(-?[0-9][0-9.eE+-]*)/;
+
+function scrubbedBody(text: string, secrets: readonly string[]): unknown {
+  const scrubbed = scrubSecrets(text, secrets);
+  try {
+    return parseReplyJson(scrubbed, [], { exact: true }).value;
+  } catch {
+    return scrubbed;
+  }
+}
+
+export function readEnvelope(operation: string, body: string | undefined, httpStatus: number, context: ReadContext = {}): Record<string, unknown> {
+  const known = context.secrets ?? [];
+  const base = { operation, httpStatus, attempts: context.attempts ?? 1 };
   if (body === undefined || body.trim() === '') {
     throw new ChatApiError(`${operation}: the reply body was empty (HTTP ${httpStatus})`, {
       ...base, code: TransportCode.invalidJson, info: 'empty reply body', retryable: true,
     });
   }
+  const invalidReply = (info: string, cause?: unknown): ChatApiError =>
+    new ChatApiError(`${operation}: invalid reply: ${info}`, { ...base, code: TransportCode.invalidReply, info, retryable: false, cause });
+  if (nestingDeeperThan(body, MAX_DEPTH)) throw invalidReply(`the reply is nested deeper than ${MAX_DEPTH} levels`);
+  const token = ERROR_CODE_TOKEN.exec(body)?.[1];
+  if (token !== undefined && !/^-?\d+$/.test(token)) {
+    throw invalidReply(`ErrorCode is ${token.length > 30 ? `${token.slice(0, 29)}…` : token}, not written as an integer: the outcome of the call is unknown`);
+  }
   const fields = isOperationId(operation) ? wireFields[operation] : undefined;
+  const exact = repeats(body, '"ErrorCode"') || repeats(body, '"ActionStatus"');
   let parsed: ReturnType<typeof parseReplyJson>;
   try {
-    parsed = parseReplyJson(body, fields?.replyInt64);
+    parsed = parseReplyJson(body, fields?.replyInt64, { exact });
   } catch (cause) {
+    if (exact && cause instanceof Error && /duplicate key/i.test(cause.message)) {
+      throw invalidReply('a key of the envelope is given twice with different values: the outcome of the call is unknown', cause);
+    }
     throw new ChatApiError(`${operation}: the reply body is not JSON (HTTP ${httpStatus})`, {
       ...base, code: TransportCode.invalidJson, info: 'reply body is not JSON', retryable: true, cause,
     });
   }
-  const invalidReply = (info: string): ChatApiError =>
-    new ChatApiError(`${operation}: invalid reply: ${info}`, { ...base, code: TransportCode.invalidReply, info, retryable: false });
   const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidReply(`the reply is ${describeValue(value, [])}, not a result envelope`);
   }
   const envelope = value as Envelope & Record<string, unknown>;
   if (!isErrorCode(envelope.ErrorCode)) {
-    throw invalidReply(`ErrorCode is ${describeValue(envelope.ErrorCode, secrets())}, not a 32-bit integer: the outcome of the call is unknown`);
+    throw invalidReply(`ErrorCode is ${describeValue(envelope.ErrorCode, known)}, not a 32-bit integer: the outcome of the call is unknown`);
   }
   if (envelope.ErrorCode === 0 && envelope.ActionStatus !== 'FAIL') {
     const problem = parsed.problems[0];
     if (problem) throw invalidReply(`${problem.field} ${problem.rule}`);
     for (const list of fields?.replyLists ?? []) {
       const item = envelope[list];
-      if (item !== undefined && !Array.isArray(item)) throw invalidReply(`${list} is ${describeValue(item, secrets())}, not a list`);
+      if (item !== undefined && !Array.isArray(item)) throw invalidReply(`${list} is ${describeValue(item, known)}, not a list`);
     }
     return envelope;
   }
   const code = envelope.ErrorCode;
-  const known = secrets();
   const info = scrubSecrets(text(envelope.ErrorInfo), known);
   const display = scrubSecrets(text(envelope.ErrorDisplay), known);
   const facts = describeErrorCode(code, operation);
@@ -96,15 +135,27 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
     info,
     display: display !== '' ? display : undefined,
     retryable: facts.retryable,
+    reply: { status: httpStatus, body: scrubbedBody(body, known) },
   });
+}
+
+export interface HttpErrorContext {
+  secrets?: readonly string[] | undefined;
+  attempts?: number | undefined;
+  /** The reply, scrubbed, to keep on the error. */
+  reply?: ErrorReply | undefined;
+  /** The server's Retry-After, in ms. */
+  retryAfterMs?: number | undefined;
 }
 
 /**
  * Summarizes a non-2xx reply (the mock's problem+json, a gateway's HTML) without quoting pages of markup. `secrets` are
  * scrubbed before anything is shortened, so a page that quotes the request URL leaks no part of the usersig.
  */
-export function httpError(operation: string, status: number, body: unknown, secrets: () => readonly string[] = () => []): ChatApiError {
-  const known = secrets();
+export function httpError(operation: string, status: number, body: unknown, context: HttpErrorContext = {}): ChatApiError {
+  const known = context.secrets ?? [];
+  const { reply, retryAfterMs } = context;
+  const attempts = context.attempts ?? 1;
   const text = (value: unknown): string => scrubSecrets(typeof value === 'string' ? value : '', known);
   const statusRetryable = status === 429 || status >= 500;
   const envelope = body !== null && typeof body === 'object' ? (body as Envelope) : undefined;
@@ -122,7 +173,9 @@ export function httpError(operation: string, status: number, body: unknown, secr
       operation,
       httpStatus: status,
       retryable: documented ? facts.retryable : statusRetryable,
-      attempts: 1,
+      attempts,
+      reply,
+      retryAfterMs,
     });
   }
   let info = `HTTP ${status}`;
@@ -141,6 +194,8 @@ export function httpError(operation: string, status: number, body: unknown, secr
     operation,
     httpStatus: status,
     retryable: statusRetryable,
-    attempts: 1,
+    attempts,
+    reply,
+    retryAfterMs,
   });
 }

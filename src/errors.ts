@@ -42,6 +42,14 @@ export interface ChatApiErrorDetails {
   cause?: unknown;
   chunk?: ChunkInfo | undefined;
   retryAfterMs?: number | undefined;
+  reply?: ErrorReply | undefined;
+}
+
+/** The reply a failure was read from: its status and its body, scrubbed of the usersig (JSON losslessly parsed). */
+export interface ErrorReply {
+  readonly status: number;
+  /** The parsed JSON body (64-bit integers as decimal strings), or the text when it was not JSON. */
+  readonly body: unknown;
 }
 
 /** Which part of a split call failed (getSpecifiedFriends with more To_Account entries than one call takes). */
@@ -72,8 +80,14 @@ export class ChatApiError extends Error {
   readonly attempts: number;
   /** For a split call: the chunk that failed. */
   readonly chunk: ChunkInfo | undefined;
-  /** The server's Retry-After, in ms, when it sent one. */
+  /** The server's Retry-After (on HTTP 429 or 503), in ms, when it sent one. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The reply this failure was read from (a FAIL envelope, a non-2xx reply), scrubbed of the usersig; undefined for
+   * failures without a reply. Not part of `toJSON`: logs get the summary, not the body.
+   */
+  readonly reply: ErrorReply | undefined;
+  readonly #details: ChatApiErrorDetails;
 
   constructor(message: string, details: ChatApiErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -86,6 +100,17 @@ export class ChatApiError extends Error {
     this.attempts = details.attempts;
     this.chunk = details.chunk;
     this.retryAfterMs = details.retryAfterMs;
+    this.reply = details.reply;
+    this.#details = details;
+  }
+
+  /**
+   * A copy with some details changed (errors are readonly: a stage that learns more makes a new one). Every other
+   * detail — the reply, Retry-After, the chunk — is kept; a new `message` replaces the old one.
+   */
+  with(patch: Partial<ChatApiErrorDetails> & { message?: string }): ChatApiError {
+    const { message = this.message, ...details } = patch;
+    return new ChatApiError(message, { ...this.#details, ...details });
   }
 
   /** JSON.stringify of an Error drops its message; keep what a log needs (it holds no credentials). */
@@ -101,14 +126,9 @@ export class ChatApiError extends Error {
       retryable: this.retryable,
       attempts: this.attempts,
       chunk: this.chunk,
+      retryAfterMs: this.retryAfterMs,
     };
   }
-}
-
-/** Sets how many requests a call sent; the error stays readonly for its users. */
-export function countAttempts(error: ChatApiError, attempts: number): ChatApiError {
-  (error as { attempts: number }).attempts = attempts;
-  return error;
 }
 
 export interface ErrorCodeAdvice {
@@ -133,6 +153,17 @@ export function describeErrorCode(code: number, operation?: string): ErrorCodeAd
     return UNKNOWN_CODE;
   }
   return facts;
+}
+
+/** Whether the server refused a call for its rate: a code the document marks rate-limit, or HTTP 429. */
+export function isRateLimited(error: ChatApiError): boolean {
+  if (typeof error.code === 'number' && describeErrorCode(error.code, error.operation).rateLimit) return true;
+  return error.httpStatus === 429;
+}
+
+/** Whether a usersig the server rejected may pass after re-signing (a code the document marks `resign`). */
+export function needsResign(error: ChatApiError): boolean {
+  return typeof error.code === 'number' && describeErrorCode(error.code, error.operation).resign;
 }
 
 const REDACTED = '[redacted]';

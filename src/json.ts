@@ -106,11 +106,12 @@ function settleNumbers(node: unknown): unknown {
  * Parses a reply body. Each int64 field the document names becomes its decimal string ("4454685361", "0"); a value that
  * is not an exact integer in the field's range is left as it was and reported in `problems`. Elsewhere, an integer
  * beyond 2^53 − 1 (a field the document does not declare 64-bit) also becomes its decimal string rather than a rounded
- * number. Throws SyntaxError when the text is not JSON.
+ * number. `exact` takes the exact path whatever the text (it refuses a key given twice with different values, where
+ * JSON.parse silently keeps the last). Throws SyntaxError when the text is not JSON.
  */
-export function parseReplyJson(text: string, int64Fields: readonly Int64Field[] = []): ParsedReply {
+export function parseReplyJson(text: string, int64Fields: readonly Int64Field[] = [], { exact = false }: { exact?: boolean } = {}): ParsedReply {
   const problems: ReplyFieldProblem[] = [];
-  if (!INEXACT_NUMBER.test(text)) {
+  if (!exact && !INEXACT_NUMBER.test(text)) {
     const value: unknown = JSON.parse(text);
     for (const field of int64Fields) convertInt64(value, field, problems);
     return { value, problems };
@@ -139,4 +140,24 @@ export function stringifyJson(value: unknown): string {
     if (text === undefined) throw error;
     return text;
   }
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `max`. Checked on the text, before any parser: the exact
+ * parser and JSON.stringify recurse, and would fail on deep nesting with a RangeError instead of a verdict.
+ */
+export function nestingDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }

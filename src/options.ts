@@ -3,51 +3,9 @@
 import type { OperationId } from '../generated/api-facts.js';
 import { operations } from '../generated/api-facts.js';
 import { isRegion, regionBaseUrl, regions, defaultRegion, type Region } from './regions.js';
-import type { RetryPolicy } from './retry.js';
-import type { RetryOptions } from './types.js';
-import type { ClientHooks } from './pipeline/hooks.js';
-
-export type { RetryOptions };
-
-interface CommonOptions {
-  /** The app's SDKAppID. */
-  sdkAppId: number;
-  /** The app admin account the calls are made as. */
-  identifier: string;
-  /** The region whose host serves the app (default `china`). */
-  region?: Region | undefined;
-  /** Any base URL instead of a region, e.g. a mock. Plain http is refused unless the host is loopback. */
-  baseUrl?: string | undefined;
-  /** Time limit of each attempt, in ms (default 10000; the server's own timeout is 3 s). */
-  timeoutMs?: number | undefined;
-  /** Retry policy, or false for a single attempt. */
-  retry?: RetryOptions | false | undefined;
-  /** Calls per second per operation (default: the document's x-rate-limit), or false for no limit. */
-  rateLimit?: number | false | undefined;
-  /** Items per call of every split (x-chunking) operation, instead of each operation's documented size. */
-  chunkSize?: number | undefined;
-  /** The most split calls in flight at once (default 64); below it the number follows rate × measured round trip. */
-  chunkConcurrency?: number | undefined;
-  /** Lifetime of the usersigs the client signs, in seconds (default 86400, at least 60). */
-  userSigLifetimeSeconds?: number | undefined;
-  /** A fetch implementation (default globalThis.fetch). */
-  fetch?: ((input: Request) => Promise<Response>) | undefined;
-  /** Headers sent with every request (a call's own `headers` win). */
-  headers?: HeadersInit | undefined;
-  /** The User-Agent header (default `tim-rest-client`); runtimes that forbid setting it (browsers) ignore it. */
-  userAgent?: string | undefined;
-  /**
-   * Largest reply body read, in bytes (default 2 MiB: the vendor caps replies at 1 MB, and the margin covers
-   * envelopes and escaping). A larger reply fails with REPLY_TOO_LARGE and is not retried.
-   */
-  maxReplyBytes?: number | undefined;
-  /** Hooks for logging, tracing and metrics. */
-  hooks?: ClientHooks | undefined;
-}
-
-/** Exactly one of secretKey (the client signs and caches usersigs) or userSig (pre-made). */
-export type ChatClientOptions = CommonOptions &
-  ({ secretKey: string; userSig?: never } | { userSig: string; secretKey?: never });
+import { DEFAULT_RETRY, resolveRetry, type RetryPolicy } from './retry-policy.js';
+import { checkInstances, createLocalQuota } from './quota/local-quota.js';
+import type { ChatClientOptions, ClientHooks, FetchLike, Quota } from './types.js';
 
 export interface ResolvedOptions {
   sdkAppId: number;
@@ -56,12 +14,15 @@ export interface ResolvedOptions {
   baseUrl: string;
   timeoutMs: number;
   retry: RetryPolicy | false;
-  rateLimit: (operation: OperationId | undefined) => number | null;
+  /** The vendor's limit for an operation (by operationId) or an undocumented path, calls per second; null for none. */
+  rateLimit: (operation: OperationId | undefined, path: string) => number | null;
+  instances: number;
+  quota: Quota;
   chunkSize: number | undefined;
   chunkConcurrency: number;
   userSigLifetimeSeconds: number;
   /** The caller's fetch; undefined means the platform's. */
-  fetch: ((input: Request) => Promise<Response>) | undefined;
+  fetch: FetchLike | undefined;
   /** Headers of every request, lower-case names, content type and user agent included. */
   headers: Record<string, string>;
   maxReplyBytes: number;
@@ -73,7 +34,6 @@ export const DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024;
 /** Below a minute, clock skew and renewal at three quarters of the lifetime leave sigs that expire in flight. */
 export const MIN_USER_SIG_LIFETIME_SECONDS = 60;
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 5000, rateLimitRetries: 5 };
 
 function fail(option: string, rule: string, got?: unknown): never {
   const shown = got === undefined ? '' : ` (got ${typeof got === 'string' ? JSON.stringify(got) : String(got)})`;
@@ -133,30 +93,41 @@ function resolveCredential(options: Record<string, unknown>): ResolvedOptions['c
 }
 
 function resolveRateLimit(value: unknown): ResolvedOptions['rateLimit'] {
+  const documented = (operation: OperationId | undefined): number | null => (operation === undefined ? null : operations[operation].requestsPerSecond);
+  const limit = (option: string, given: unknown): number | null => {
+    if (given === false) return null;
+    if (typeof given !== 'number' || !Number.isFinite(given) || given <= 0) fail(option, 'must be a number of calls per second > 0, or false', given);
+    return given;
+  };
+  if (value === undefined) return documented;
   if (value === false) return () => null;
-  if (value === undefined) return (operation) => (operation === undefined ? null : operations[operation].requestsPerSecond);
-  if (!isPositiveInteger(value)) fail('rateLimit', 'must be a positive integer (calls per second) or false', value);
-  return () => value;
+  if (typeof value === 'number') {
+    const everywhere = limit('rateLimit', value);
+    return () => everywhere;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('rateLimit', 'must be calls per second, false, or limits by operationId or path', value);
+  const byName = new Map<string, number | null>();
+  for (const [name, given] of Object.entries(value as Record<string, unknown>)) {
+    const path = /^\/?v4\//.test(name) ? (name.startsWith('/') ? name : `/${name}`) : undefined;
+    if (path === undefined && !Object.hasOwn(operations, name)) {
+      fail(`rateLimit.${name}`, `is neither an operationId (${Object.keys(operations).join(', ')}) nor a path ('v4/service/command')`);
+    }
+    byName.set(path ?? name, limit(`rateLimit.${name}`, given));
+  }
+  return (operation, path) => {
+    if (operation !== undefined && byName.has(operation)) return byName.get(operation) as number | null;
+    if (byName.has(path)) return byName.get(path) as number | null;
+    return documented(operation);
+  };
 }
 
-/** Checks a retry policy and fills it over `base` (the defaults, or the client's policy for a call's override). */
-export function resolveRetry(value: unknown, base: RetryPolicy | false = DEFAULT_RETRY, where = 'retry'): RetryPolicy | false {
-  if (value === false) return false;
-  if (value !== undefined && (value === null || typeof value !== 'object')) fail(where, 'must be an object or false', value);
-  const retry = (value ?? {}) as Record<string, unknown>;
-  const from = base === false ? { ...DEFAULT_RETRY, attempts: 1 } : base;
-  const attempts = positiveInteger(`${where}.attempts`, retry['attempts'], from.attempts);
-  const baseDelayMs = nonNegativeNumber(`${where}.baseDelayMs`, retry['baseDelayMs'], from.baseDelayMs);
-  const maxDelayMs = nonNegativeNumber(`${where}.maxDelayMs`, retry['maxDelayMs'], Math.max(from.maxDelayMs, baseDelayMs));
-  if (maxDelayMs < baseDelayMs) fail(`${where}.maxDelayMs`, `must be ≥ ${where}.baseDelayMs`, maxDelayMs);
-  const rateLimitRetries = nonNegativeInteger(`${where}.rateLimitRetries`, retry['rateLimitRetries'], from.rateLimitRetries);
-  return { attempts, baseDelayMs, maxDelayMs, rateLimitRetries };
-}
-
-function nonNegativeInteger(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < 0) fail(option, 'must be an integer ≥ 0', value);
-  return value as number;
+function resolveQuota(value: unknown, instances: number): Quota {
+  if (value === undefined) return createLocalQuota({ instances });
+  const quota = value as Record<string, unknown> | null;
+  for (const method of ['take', 'report', 'rate']) {
+    if (quota === null || typeof quota !== 'object' || typeof quota[method] !== 'function') fail('quota', 'must have take, report and rate methods (see Quota)');
+  }
+  return value as Quota;
 }
 
 function resolveHeaders(headers: unknown, userAgent: unknown): Record<string, string> {
@@ -179,7 +150,7 @@ function resolveHooks(value: unknown): ClientHooks {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object') fail('hooks', 'must be an object');
   const hooks = value as Record<string, unknown>;
-  for (const name of ['onRequest', 'onReply', 'onRetry']) {
+  for (const name of ['onRequest', 'onReply', 'onRetry', 'onQuotaError']) {
     if (hooks[name] !== undefined && typeof hooks[name] !== 'function') fail(`hooks.${name}`, 'must be a function');
   }
   return hooks as ClientHooks;
@@ -198,6 +169,7 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
   const identifier = options['identifier'];
   if (typeof identifier !== 'string' || identifier === '') fail('identifier', 'must be a non-empty string', identifier);
   const fetchOption = options['fetch'];
+  const instances = checkInstances(options['instances'], 'createChatClient: options.instances');
   if (fetchOption !== undefined && typeof fetchOption !== 'function') fail('fetch', 'must be a function');
   return {
     sdkAppId: options['sdkAppId'],
@@ -205,8 +177,10 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
     credential: resolveCredential(options),
     baseUrl: resolveBaseUrl(options['region'], options['baseUrl']),
     timeoutMs: positiveInteger('timeoutMs', options['timeoutMs'], 10_000),
-    retry: resolveRetry(options['retry']),
+    retry: resolveRetry(options['retry'], DEFAULT_RETRY, 'createChatClient: options.retry'),
     rateLimit: resolveRateLimit(options['rateLimit']),
+    instances,
+    quota: resolveQuota(options['quota'], instances),
     chunkSize: options['chunkSize'] === undefined ? undefined : positiveInteger('chunkSize', options['chunkSize'], 1),
     chunkConcurrency: positiveInteger('chunkConcurrency', options['chunkConcurrency'], 64),
     userSigLifetimeSeconds: userSigLifetime(options['userSigLifetimeSeconds']),

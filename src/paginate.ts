@@ -18,6 +18,8 @@
 import { operations, type OperationId } from '../generated/api-facts.js';
 import { ChatApiError, TransportCode } from './errors.js';
 import { assertValidRequest } from './validate.js';
+import { followSignal } from './attempt-signal.js';
+import type { PageWalk, PaginateOptions, WalkSummary } from './types.js';
 
 type Pagination = NonNullable<(typeof operations)[OperationId]['pagination']>;
 interface PaginationFacts {
@@ -40,36 +42,6 @@ export type ListItemOf<Page, Field extends string> = Field extends keyof Page ? 
 
 export function isPaged(operation: OperationId): operation is PagedOperationId {
   return operations[operation].pagination !== null;
-}
-
-export interface PaginateOptions {
-  /** Pages fetched ahead of the loop while it works (default 1; 0 fetches each page only when the loop asks). */
-  readAhead?: number | undefined;
-  /** Reject (INVALID_REPLY) when the walk needs more pages than this (default: no cap). */
-  maxPages?: number | undefined;
-  /** Aborts the walk, including a page being read ahead. */
-  signal?: AbortSignal | undefined;
-}
-
-export interface WalkSummary {
-  /** Pages handed to the loop. */
-  pages: number;
-  /** Items in those pages (the x-pagination `items` list). */
-  items: number;
-  /** The total the last page stated (x-pagination `total`), when the operation has one. */
-  totalCount: number | undefined;
-  /** Whether the walk reached the page the server marked last. */
-  complete: boolean;
-  /** When complete: how many items fewer than `totalCount` the walk delivered (0 when none, or no total). */
-  shortfall: number;
-}
-
-/** The pages of a walk (`for await`), its items, and what it delivered. */
-export interface PageWalk<Page, Item> extends AsyncIterable<Page> {
-  /** Every item of every page (each group, each conversation), in order. */
-  items(): AsyncIterable<Item>;
-  /** Counts of the current (or last) walk; read it after the loop to see a shortfall. */
-  readonly summary: Readonly<WalkSummary>;
 }
 
 export const DEFAULT_READ_AHEAD = 1;
@@ -113,8 +85,12 @@ export function paginate<Page extends object, Item = unknown>(
     // The cursors sent so far, in their exact decimal form, with the page each was sent for.
     const sent = new Map<string, number>([[String(assertValidRequest(operation, request)[cursor.request]), 1]]);
 
+    // A walk resumed from a saved cursor sees only the rest of the list: a stated total says nothing about it.
+    const fromStart = given === undefined || String(given) === String(cursor.start);
     const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    // The caller's signal gets one listener for the walk, removed when it ends (however many walks share it).
+    const caller = options.signal ? followSignal(options.signal) : undefined;
+    const signal = caller ? AbortSignal.any([caller.signal, stop.signal]) : stop.signal;
     const ready: Page[] = []; // checked pages not yet handed to the loop
     let fetched = 0;
     let finished = false;
@@ -185,7 +161,7 @@ export function paginate<Page extends object, Item = unknown>(
           if (typeof total === 'number') summary.totalCount = total;
           if (ready.length === 0 && finished) {
             summary.complete = true;
-            summary.shortfall = summary.totalCount === undefined ? 0 : Math.max(0, summary.totalCount - summary.items);
+            summary.shortfall = summary.totalCount === undefined || !fromStart ? 0 : Math.max(0, summary.totalCount - summary.items);
           }
           yield page;
           continue;
@@ -198,6 +174,7 @@ export function paginate<Page extends object, Item = unknown>(
     } finally {
       // The loop stopped early (break, throw) or the walk ended: cancel a page being read ahead.
       stop.abort(new Error('the walk ended'));
+      caller?.dispose();
     }
   }
 

@@ -5,35 +5,34 @@
 import { ChatApiError, TransportCode, redactError } from '../errors.js';
 import { attemptSignal, type AttemptSignal } from '../attempt-signal.js';
 import { attemptTimeoutError, callerAbortError } from './failures.js';
-import type { Attempt, RawReply, Send } from './context.js';
-import type { ClientHooks } from './hooks.js';
+import { callHook } from './hook-call.js';
+import type { RawReply, Send, SignedAttempt } from './context.js';
+import type { ClientHooks, FetchLike, HeadersLike } from '../types.js';
 
 export interface AttemptDeps {
   /** The caller's fetch, which takes a Request; undefined for the platform's fetch. */
-  fetch: ((input: Request) => Promise<Response>) | undefined;
+  fetch: FetchLike | undefined;
   /** Headers of every request (defaults and user agent), lower-case names. */
   headers: Readonly<Record<string, string>>;
   maxReplyBytes: number;
   hooks: ClientHooks;
-  /** The secrets to scrub from what escapes an attempt (the key, and the usersig it carried). */
-  secrets(attempt: Attempt): readonly string[];
 }
 
-function requestHeaders(defaults: Readonly<Record<string, string>>, extra: HeadersInit | undefined): HeadersInit {
+function requestHeaders(defaults: Readonly<Record<string, string>>, extra: HeadersLike | undefined): HeadersLike {
   if (extra === undefined) return defaults;
   const headers = new Headers(defaults);
   new Headers(extra).forEach((value, name) => headers.set(name, value));
   return headers;
 }
 
-function tooLarge(attempt: Attempt, status: number, maxBytes: number): ChatApiError {
+function tooLarge(attempt: SignedAttempt, status: number, maxBytes: number): ChatApiError {
   const { name } = attempt.call;
   return new ChatApiError(`${name}: the reply is larger than ${maxBytes} bytes (maxReplyBytes); it was not read`, {
-    code: TransportCode.replyTooLarge, info: `reply larger than ${maxBytes} bytes`, operation: name, httpStatus: status, retryable: false, attempts: 1,
+    code: TransportCode.replyTooLarge, info: `reply larger than ${maxBytes} bytes`, operation: name, httpStatus: status, retryable: false, attempts: attempt.sent + 1,
   });
 }
 
-async function readCapped(attempt: Attempt, response: Response, maxBytes: number, limit: AttemptSignal): Promise<string> {
+async function readCapped(attempt: SignedAttempt, response: Response, maxBytes: number, limit: AttemptSignal): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     response.body?.cancel().catch(() => {});
@@ -77,16 +76,15 @@ function describeNetworkError(error: Error): string {
 
 export function attemptStage(deps: AttemptDeps): Send {
   return async (attempt): Promise<RawReply> => {
-    const { call } = attempt;
-    const url = attempt.url as string;
+    const { call, url, secrets } = attempt;
+    const number = attempt.sent + 1;
     const headers = requestHeaders(deps.headers, call.headers);
-    deps.hooks.onRequest?.({ operation: call.name, path: call.path, attempt: attempt.number, headers: new Headers(headers) });
+    await callHook(deps.hooks.onRequest, { operation: call.name, path: call.path, attempt: number, headers: new Headers(headers) });
     const limit = attemptSignal(call.timeoutMs, call.signal);
     const started = performance.now();
     let reply: RawReply;
     try {
-      const init: RequestInit = { method: 'POST', body: attempt.json, headers, signal: limit.signal, redirect: 'manual' };
-      attempt.sent = true;
+      const init: RequestInit = { method: 'POST', body: call.json, headers, signal: limit.signal, redirect: 'manual' };
       const response = await limit.race(deps.fetch ? deps.fetch(new Request(url, init)) : fetch(url, init));
       // A browser's fetch answers a redirect it did not follow with an opaque reply of status 0.
       const status = response.type === 'opaqueredirect' ? 302 : response.status;
@@ -94,18 +92,18 @@ export function attemptStage(deps: AttemptDeps): Send {
     } catch (error) {
       if (error instanceof ChatApiError) throw error;
       const why = limit.reason();
-      if (why === 'aborted' || (why === 'timeout' && call.signal?.aborted)) throw callerAbortError(call, 1);
-      const cause = redactError(error, deps.secrets(attempt));
-      if (why === 'timeout') throw attemptTimeoutError(call, cause);
+      if (why === 'aborted' || (why === 'timeout' && call.signal?.aborted)) throw callerAbortError(call, number);
+      const cause = redactError(error, secrets);
+      if (why === 'timeout') throw attemptTimeoutError(call, number, cause);
       const detail = describeNetworkError(cause);
       throw new ChatApiError(`${call.name}: network error: ${detail}`, {
-        code: TransportCode.network, info: detail, operation: call.name, retryable: true, attempts: 1, cause,
+        code: TransportCode.network, info: detail, operation: call.name, retryable: true, attempts: number, cause,
       });
     } finally {
       limit.dispose();
     }
     // Outside the try: a hook that throws fails the call with its own error, not as a network error.
-    deps.hooks.onReply?.({ operation: call.name, path: call.path, attempt: attempt.number, status: reply.status, durationMs: performance.now() - started });
+    await callHook(deps.hooks.onReply, { operation: call.name, path: call.path, attempt: number, status: reply.status, durationMs: performance.now() - started });
     return reply;
   };
 }

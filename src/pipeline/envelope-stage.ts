@@ -1,24 +1,16 @@
 // Envelope check: a reply becomes the success envelope or a ChatApiError. Every TIM reply is an envelope, even a
 // failure; a non-2xx reply that carries one (a 5xx from the vendor's own front end) keeps its ErrorCode and
 // ErrorInfo. A redirect is an HTTP error: the vendor does not redirect, and following one would carry the usersig
-// away. Text quoted from a reply is scrubbed of the attempt's secrets (a server may echo the request URL).
-import { ChatApiError, TransportCode, scrubSecrets } from '../errors.js';
+// away. The error carries the reply it was read from (`reply`), scrubbed of the attempt's secrets (a server may echo
+// the request URL), and the server's Retry-After on a 429 or 503.
+import { ChatApiError, TransportCode, scrubSecrets, type ErrorReply } from '../errors.js';
 import { readEnvelope, httpError } from '../envelope.js';
 import { parseJson } from '../json.js';
-import type { Attempt, Exchange, RawReply, Send } from './context.js';
+import type { Exchange, RawReply, Send, SignedAttempt } from './context.js';
 
-/** A reply as `client.api` hands it back: its status and its body scrubbed of the attempt's secrets. */
-export interface ScrubbedReply {
-  status: number;
-  text: string;
-}
-
-const replies = new WeakMap<ChatApiError, ScrubbedReply>();
-
-/** The reply an error was made from, when there was one (for `client.api`, which hands replies back as they are). */
-export function replyBehind(error: ChatApiError): ScrubbedReply | undefined {
-  return replies.get(error);
-}
+// The statuses whose Retry-After says when the server will take requests again (RFC 9110 §10.2.3: 503, and 429 in
+// RFC 6585); on a 3xx it names a redirect's delay, which the client does not follow.
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 /** Retry-After as ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
@@ -29,43 +21,36 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function parseBody(text: string): unknown {
+function scrubbedReply(raw: RawReply, secrets: readonly string[]): ErrorReply {
+  const text = scrubSecrets(raw.text, secrets);
+  let body: unknown = text;
   try {
-    return parseJson(text);
+    body = parseJson(text);
   } catch {
-    return text;
+    // Not JSON (a gateway's page): the text is the body.
   }
+  return { status: raw.status, body };
 }
 
-function withRetryAfter(error: ChatApiError, waitMs: number | undefined): ChatApiError {
-  if (waitMs === undefined) return error;
-  return new ChatApiError(error.message, {
-    code: error.code, info: error.info, display: error.display, operation: error.operation, httpStatus: error.httpStatus,
-    retryable: error.retryable, attempts: error.attempts, cause: error.cause, retryAfterMs: waitMs,
-  });
-}
-
-function failedReply(attempt: Attempt, raw: RawReply, secrets: readonly string[]): ChatApiError {
+function failedReply(attempt: SignedAttempt, raw: RawReply): ChatApiError {
   const { name } = attempt.call;
   const { status } = raw;
+  const attempts = attempt.sent + 1;
   if (status >= 300 && status < 400) {
     return new ChatApiError(`${name}: HTTP ${status} redirect from the server, not followed`, {
-      code: TransportCode.http, info: `HTTP ${status} redirect (not followed)`, operation: name, httpStatus: status, retryable: false, attempts: 1,
+      code: TransportCode.http, info: `HTTP ${status} redirect (not followed)`, operation: name, httpStatus: status, retryable: false, attempts,
     });
   }
+  const reply = scrubbedReply(raw, attempt.secrets);
   // A non-2xx reply may still be a TIM envelope (a 5xx from the vendor's front end): httpError keeps its ErrorCode.
-  return withRetryAfter(httpError(name, status, parseBody(raw.text), () => secrets), retryAfterMs(raw.headers));
+  const wait = RETRY_AFTER_STATUSES.has(status) ? retryAfterMs(raw.headers) : undefined;
+  return httpError(name, status, reply.body, { secrets: attempt.secrets, attempts, reply, retryAfterMs: wait });
 }
 
-export function envelopeStage(secrets: (attempt: Attempt) => readonly string[]): (send: Send) => Exchange {
-  return (send) => async (attempt) => {
+export function envelopeStage(send: Send): Exchange<SignedAttempt> {
+  return async (attempt) => {
     const raw = await send(attempt);
-    try {
-      if (raw.status < 200 || raw.status > 299) throw failedReply(attempt, raw, secrets(attempt));
-      return readEnvelope(attempt.call.name, raw.text, raw.status, () => secrets(attempt));
-    } catch (error) {
-      if (error instanceof ChatApiError) replies.set(error, { status: raw.status, text: scrubSecrets(raw.text, secrets(attempt)) });
-      throw error;
-    }
+    if (raw.status < 200 || raw.status > 299) throw failedReply(attempt, raw);
+    return readEnvelope(attempt.call.name, raw.text, raw.status, { secrets: attempt.secrets, attempts: attempt.sent + 1 });
   };
 }

@@ -19,8 +19,8 @@ export function callerAbortError(call: Call, attempts: number): ChatApiError {
   });
 }
 
-export function attemptTimeoutError(call: Call, cause: unknown): ChatApiError {
+export function attemptTimeoutError(call: Call, attempts: number, cause: unknown): ChatApiError {
   return new ChatApiError(`${call.name}: no reply within ${call.timeoutMs} ms`, {
-    code: TransportCode.timeout, info: `timed out after ${call.timeoutMs} ms`, operation: call.name, retryable: true, attempts: 1, cause,
+    code: TransportCode.timeout, info: `timed out after ${call.timeoutMs} ms`, operation: call.name, retryable: true, attempts, cause,
   });
 }

@@ -1,20 +1,40 @@
-// Sign: every attempt gets the five auth query parameters, with the current usersig and a fresh random. The sig is
-// kept on the attempt, so an error of this attempt is scrubbed of exactly the sig it carried.
-import type { AttemptStage } from './context.js';
+// Sign: the usersig's owner. Every attempt gets the five auth query parameters, with the current usersig and a fresh
+// random; the attempt carries the secrets an error of it must be scrubbed of. When the server says the usersig is
+// expired or invalid (a code the document marks `resign`), a new one is signed and the request sent once more: a
+// renewed usersig is a different request, not a repeat of a failing one, so it spends no retry. It goes back through
+// the throttle stage for a permit like any request.
+import { ChatApiError, needsResign } from '../errors.js';
+import { callHook } from './hook-call.js';
+import type { Attempt, Exchange, SignedAttempt } from './context.js';
 import type { UserSigSource } from '../user-sig-source.js';
+import type { ClientHooks } from '../types.js';
 
 export interface SignDeps {
   baseUrl: string;
   userSig: UserSigSource;
   /** The query string for a usersig (auth-query.ts). */
   query(userSig: string): string;
+  /** The secret key, when the client signs: scrubbed from whatever escapes an attempt. */
+  secretKey: string | undefined;
+  hooks: ClientHooks;
 }
 
-export function signStage({ baseUrl, userSig, query }: SignDeps): AttemptStage {
+export function signStage(deps: SignDeps): (next: Exchange<SignedAttempt>) => Exchange {
+  const signed = (attempt: Attempt, userSig: string): SignedAttempt => ({
+    ...attempt,
+    url: `${deps.baseUrl}${attempt.call.path}?${deps.query(userSig)}`,
+    secrets: deps.secretKey === undefined ? [userSig] : [deps.secretKey, userSig],
+  });
   return (next) => async (attempt) => {
-    const sig = await userSig.current();
-    attempt.userSig = sig;
-    attempt.url = `${baseUrl}${attempt.call.path}?${query(sig)}`;
-    return next(attempt);
+    const userSig = await deps.userSig.current();
+    try {
+      return await next(signed(attempt, userSig));
+    } catch (error) {
+      if (!(error instanceof ChatApiError) || !needsResign(error) || attempt.call.retry === false) throw error;
+      if (!(await deps.userSig.renew(userSig))) throw error;
+      const { call } = attempt;
+      await callHook(deps.hooks.onRetry, { operation: call.name, path: call.path, attempt: error.attempts, reason: 'resign', error, delayMs: 0 });
+      return next(signed({ call, sent: error.attempts }, await deps.userSig.current()));
+    }
   };
 }

@@ -5,6 +5,7 @@ import { operations } from '../../generated/api-facts.js';
 import { chunkPlan, callInChunks, chunkConcurrency } from '../chunk.js';
 import type { Call, CallStage } from './context.js';
 import type { Flow } from './flow.js';
+import type { QuotaLane } from '../types.js';
 
 export interface SplitOptions {
   /** Overrides every operation's documented chunk size. */
@@ -12,9 +13,11 @@ export interface SplitOptions {
   /** The most chunks in flight at once. */
   maxConcurrency: number;
   flowOf(call: Call): Flow;
+  /** The rate the quota grants a lane now (undefined when unknown). */
+  rateOf(lane: QuotaLane): number | undefined;
 }
 
-export function splitStage({ chunkSize, maxConcurrency, flowOf }: SplitOptions): CallStage {
+export function splitStage({ chunkSize, maxConcurrency, flowOf, rateOf }: SplitOptions): CallStage {
   return (next) => async (call) => {
     const operation = call.operation;
     const chunking = operation === undefined ? null : operations[operation].chunking;
@@ -26,7 +29,7 @@ export function splitStage({ chunkSize, maxConcurrency, flowOf }: SplitOptions):
     const flow = flowOf(call);
     const run = {
       signal: call.signal,
-      concurrency: () => chunkConcurrency(flow.pacer?.rate ?? null, flow.roundTrip.ms, maxConcurrency),
+      concurrency: () => chunkConcurrency(flow.lane ? (rateOf(flow.lane) ?? flow.lane.callsPerSecond) : null, flow.roundTrip.ms, maxConcurrency),
       failures: call.chunkFailures,
     };
     return callInChunks(operation, plan, body, run, (chunk, signal) => next({ ...call, body: chunk, signal }));
