@@ -20,6 +20,7 @@ import {
   type BenchServer, type Row, type Summary,
 } from './lib.js';
 import { bulk } from './bulk.js';
+import { pacerCost } from './pacer-cost.js';
 import { IDENTIFIER, JSON_HEADERS, SDK_APP_ID, SECRET_KEY, checkEnvelope, clientPaginate, fail, handPaginate, handUrl } from './walk.js';
 
 type ClientModule = typeof mainClient;
@@ -33,7 +34,7 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const SCENARIOS = ['bulk', 'roundtrip', 'limiter', 'usersig', 'paginate', 'chunk', 'footprint'] as const;
+const SCENARIOS = ['bulk', 'pacer', 'roundtrip', 'limiter', 'usersig', 'paginate', 'chunk', 'footprint'] as const;
 for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new TypeError(`BENCH_ONLY: unknown scenario ${name} (know ${SCENARIOS.join(', ')})`);
 const enabled = (name: (typeof SCENARIOS)[number]): boolean => only.length === 0 || only.includes(name);
 
@@ -457,8 +458,6 @@ const GROUPS: { name: string; match: (input: string) => boolean; external: RegEx
   { name: 'generated/validators.ts (Ajv standalone)', match: (p) => p === 'generated/validators.ts', external: /validators\.js$/ },
   { name: 'openapi-fetch', match: (p) => p.includes('node_modules/openapi-fetch/'), external: /^openapi-fetch$/ },
   { name: 'lossless-json', match: (p) => p.includes('node_modules/lossless-json/'), external: /^lossless-json$/ },
-  { name: 'p-throttle', match: (p) => p.includes('node_modules/p-throttle/'), external: /^p-throttle$/ },
-  { name: 'p-limit (+ yocto-queue)', match: (p) => p.includes('node_modules/p-limit/') || p.includes('node_modules/yocto-queue/'), external: /^p-limit$/ },
   { name: 'generated/api-facts.ts', match: (p) => p === 'generated/api-facts.ts', external: /api-facts\.js$/ },
   { name: 'src/*.ts (the client itself)', match: (p) => p.startsWith('src/'), external: /^$/ },
 ];
@@ -547,6 +546,7 @@ async function main(): Promise<void> {
   try {
     if (server) log(`loopback server (child process ${server.baseUrl}) ready`);
     if (enabled('bulk')) await bulk(rows);
+    if (enabled('pacer')) pacerCost(rows, gc);
     if (server && enabled('roundtrip')) await roundTrip(server);
     if (server && enabled('limiter')) await limiter(server);
     if (enabled('usersig')) await userSig();

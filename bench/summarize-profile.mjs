@@ -40,8 +40,6 @@ export function owner(frame) {
   if (/generated\/validators/.test(url)) return 'client: generated validators';
   if (/\/src\/[^/]+\.ts/.test(url) || /\/src\/[^/]+\.js/.test(url)) return 'client: src/';
   if (url.includes('openapi-fetch')) return 'openapi-fetch';
-  if (url.includes('p-throttle')) return 'p-throttle';
-  if (url.includes('p-limit') || url.includes('yocto-queue')) return 'p-limit';
   if (url.includes('lossless-json')) return 'lossless-json';
   if (url.includes('/bench/')) return 'bench harness';
   if (url.includes('tinybench')) return 'tinybench';

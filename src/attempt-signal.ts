@@ -29,10 +29,21 @@ export interface FollowingSignal {
   dispose(): void;
 }
 
+/** The calls and walks in flight on one source signal: they share a single listener on it. */
+interface Relay {
+  readonly followers: Set<AbortController>;
+  readonly onAbort: () => void;
+}
+
+// Keyed weakly by the source signal: an entry lives while something follows the signal, and is deleted with the last
+// follower. One listener per signal, whatever the number of calls in flight on it (EventTarget warns past 10).
+const relays = new WeakMap<AbortSignal, Relay>();
+
 /**
- * A signal that aborts with `source`'s reason when `source` aborts. It adds one listener to `source` and removes it on
- * dispose, so a caller's signal shared by any number of calls holds only the listeners of calls still running.
- * (AbortSignal.any would keep bookkeeping in `source` for every signal derived from it, until `source` is dropped.)
+ * A signal that aborts with `source`'s reason when `source` aborts, and the way to let go of it. Everything that follows
+ * one source shares one listener on it, removed when the last follower is disposed: a signal shared by a service's
+ * calls holds nothing of the calls that are over, and one listener however many are in flight. (AbortSignal.any would
+ * keep bookkeeping in `source` for every signal derived from it, until `source` is dropped.)
  */
 export function followSignal(source: AbortSignal): FollowingSignal {
   const controller = new AbortController();
@@ -40,9 +51,28 @@ export function followSignal(source: AbortSignal): FollowingSignal {
     controller.abort(source.reason);
     return { signal: controller.signal, dispose: () => {} };
   }
-  const onAbort = (): void => controller.abort(source.reason);
-  source.addEventListener('abort', onAbort, { once: true });
-  return { signal: controller.signal, dispose: () => source.removeEventListener('abort', onAbort) };
+  let relay = relays.get(source);
+  if (!relay) {
+    const followers = new Set<AbortController>();
+    const onAbort = (): void => {
+      relays.delete(source);
+      for (const follower of followers) follower.abort(source.reason);
+      followers.clear();
+    };
+    relay = { followers, onAbort };
+    relays.set(source, relay);
+    source.addEventListener('abort', onAbort, { once: true });
+  }
+  const { followers, onAbort } = relay;
+  followers.add(controller);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (!followers.delete(controller) || followers.size > 0) return;
+      source.removeEventListener('abort', onAbort);
+      if (relays.get(source)?.followers === followers) relays.delete(source);
+    },
+  };
 }
 
 export function attemptSignal(timeoutMs: number, callSignal: AbortSignal | undefined): AttemptSignal {

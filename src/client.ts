@@ -1,35 +1,36 @@
 // Assembles the client: options → usersig source → one request pipeline, which every way of calling goes through:
 // the methods generated from the document, `paginate`, split calls, `request(path, body)` and `client.api`.
 //
-//   validate → split → retry decision ⟲ [ sign → rate-limit turn → attempt with time limit → envelope check ]
+//   validate → split → serialize → retry ⟲ [ sign → throttle → envelope check ← attempt with time limit ]
 //
-// The call stages (left) run once per call or chunk; the bracketed attempt stages run for every attempt.
+// The call stages (left) run once per call or chunk; the bracketed attempt stages run for every attempt. Each stage
+// owns one concern (src/pipeline/context.ts); no stage imports another, and this file is where they meet.
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/openapi.js';
 import { operations, type OperationId } from '../generated/api-facts.js';
 import type { OperationMethods } from '../generated/methods.js';
-import { resolveOptions, resolveRetry, type ChatClientOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import { resolveRetry } from './retry-policy.js';
 import { fixedUserSig, signingUserSig, type UserSigSource } from './user-sig-source.js';
 import { authQuery } from './auth-query.js';
 import { stringifyJson } from './json.js';
-import { paginate, isPaged, type PagedOperationId, type PaginateOptions, type PageWalk, type ItemsFieldOf, type ListItemOf } from './paginate.js';
-import { followSignals } from './attempt-signal.js';
-import { compose, type Attempt, type Call, type Envelope } from './pipeline/context.js';
+import { paginate, isPaged, type PagedOperationId, type ItemsFieldOf, type ListItemOf } from './paginate.js';
+import { followSignal } from './attempt-signal.js';
+import { compose, type Call, type Envelope } from './pipeline/context.js';
 import { validateStage } from './pipeline/validate-stage.js';
 import { splitStage } from './pipeline/split-stage.js';
+import { serializeStage } from './pipeline/serialize-stage.js';
 import { retryStage } from './pipeline/retry-stage.js';
 import { signStage } from './pipeline/sign-stage.js';
-import { turnStage } from './pipeline/turn-stage.js';
-import { attemptStage } from './pipeline/attempt-stage.js';
+import { throttleStage } from './pipeline/throttle-stage.js';
 import { envelopeStage } from './pipeline/envelope-stage.js';
+import { attemptStage } from './pipeline/attempt-stage.js';
 import { flows } from './pipeline/flow.js';
-import type { Pacer } from './quota/pacer.js';
 import { callerAbortError } from './pipeline/failures.js';
 import { apiFetch } from './pipeline/api-fetch.js';
-import type { CallOptions, RequestOf, SuccessOf } from './types.js';
+import type { CallOptions, ChatClientOptions, ChunkFailures, HeadersLike, PageWalk, PaginateOptions, RequestOf, SuccessOf } from './types.js';
 
 export type { OperationMethods };
-export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, MethodReply, CollectedFailures, RetryOptions } from './types.js';
 
 type Pagination<Op extends PagedOperationId> = NonNullable<(typeof operations)[Op]['pagination']>;
 type CursorField<Op extends PagedOperationId> = Pagination<Op>['cursor']['request'];
@@ -80,6 +81,23 @@ function positiveInteger(name: string, value: unknown): number {
   return value as number;
 }
 
+function callHeaders(value: HeadersLike | undefined): HeadersLike | undefined {
+  if (value === undefined) return undefined;
+  try {
+    new Headers(value);
+  } catch {
+    // The platform's message quotes the offending value, which may be a credential: it is not passed on.
+    throw new TypeError('call options: headers must be header names and values that Headers accepts (no CR, LF or NUL in a value)');
+  }
+  return value;
+}
+
+function chunkFailures(value: unknown): ChunkFailures {
+  if (value === undefined) return 'reject';
+  if (value !== 'reject' && value !== 'collect') throw new TypeError(`call options: chunkFailures must be 'reject' or 'collect' (got ${String(value)})`);
+  return value;
+}
+
 const operationByPath = new Map<string, OperationId>((Object.keys(operations) as OperationId[]).map((id) => [operations[id].path, id]));
 
 function normalizePath(path: unknown): string {
@@ -103,42 +121,45 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
           renewAfter: 0.75,
           now: Date.now,
         });
-  const secretsOf = (attempt: Attempt): readonly string[] =>
-    [secretKey, attempt.userSig].filter((secret): secret is string => secret !== undefined);
 
-  // One pacer and round-trip meter per operation (or undocumented path) per client.
-  const flowOf = flows((call) => options.rateLimit(call.operation));
-  const pacerOf = (call: Call): Pacer | undefined => flowOf(call).pacer;
+  // One quota lane and round-trip meter per operation (or undocumented path) per client.
+  const flowOf = flows(options.sdkAppId, (call) => options.rateLimit(call.operation, call.path));
+  const { hooks, quota } = options;
 
-  const exchange = compose(
-    [signStage({ baseUrl: options.baseUrl, userSig, query: authQuery(options) }), turnStage(flowOf)],
-    envelopeStage(secretsOf)(
-      attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks: options.hooks, secrets: secretsOf }),
-    ),
-  );
+  const sign = signStage({ baseUrl: options.baseUrl, userSig, query: authQuery(options), secretKey, hooks });
+  const throttle = throttleStage({ quota, flowOf, hooks });
+  const transport = attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks });
+  const exchange = sign(throttle(envelopeStage(transport)));
   const run = compose(
-    [validateStage, splitStage({ chunkSize: options.chunkSize, maxConcurrency: options.chunkConcurrency, flowOf })],
-    retryStage({ pacerOf, renewUserSig: (rejected) => userSig.renew(rejected), hooks: options.hooks })(exchange),
+    [validateStage, splitStage({ chunkSize: options.chunkSize, maxConcurrency: options.chunkConcurrency, flowOf, rateOf: (lane) => quota.rate(lane) })],
+    serializeStage(retryStage(hooks)(exchange)),
   );
 
   const call = async (operation: OperationId | undefined, path: string, body: unknown, callOptions: CallOptions = {}): Promise<Envelope> => {
     const { signal, headers } = callOptions;
     const name = operation ?? path;
-    const descriptor: Call = {
-      name,
-      operation,
-      path,
-      idempotent: operation !== undefined && operations[operation].idempotent,
-      body,
-      signal: signal && followSignals([signal]),
-      callerSignal: signal,
-      headers,
-      timeoutMs: callOptions.timeoutMs === undefined ? options.timeoutMs : positiveInteger('timeoutMs', callOptions.timeoutMs),
-      retry: callOptions.retry === undefined ? options.retry : resolveRetry(callOptions.retry, options.retry),
-      chunkFailures: callOptions.chunkFailures ?? 'reject',
-    };
-    if (signal?.aborted) throw callerAbortError(descriptor, 0);
-    return run(descriptor);
+    // The call's own signal follows the caller's through one listener, removed when the call ends: a signal shared by
+    // a service's calls holds nothing of the calls that are over.
+    const follower = signal === undefined ? undefined : followSignal(signal);
+    try {
+      const descriptor: Call = {
+        name,
+        operation,
+        path,
+        idempotent: operation !== undefined && operations[operation].idempotent,
+        body,
+        signal: follower?.signal,
+        callerSignal: signal,
+        headers: callHeaders(headers),
+        timeoutMs: callOptions.timeoutMs === undefined ? options.timeoutMs : positiveInteger('timeoutMs', callOptions.timeoutMs),
+        retry: callOptions.retry === undefined ? options.retry : resolveRetry(callOptions.retry, options.retry, 'call options: retry'),
+        chunkFailures: chunkFailures(callOptions.chunkFailures),
+      };
+      if (signal?.aborted) throw callerAbortError(descriptor, 0);
+      return await run(descriptor);
+    } finally {
+      follower?.dispose();
+    }
   };
 
   const methods = Object.fromEntries(

@@ -1,7 +1,8 @@
 // A refused connection proves the request never reached the server, so even a call that is not idempotent may be sent
 // again. Each runtime says it its own way: Node (undici) and Bun put a code on the error or its cause
-// (ECONNREFUSED, ConnectionRefused), Deno and workerd only say it in the message ("Connection refused (os error
-// 111)", "connection refused").
+// (ECONNREFUSED, ConnectionRefused), Deno only says it in the message ("Connection refused (os error 111)"). workerd
+// says "Network connection lost." for a refusal and a reset alike, so there a write is never re-sent (the runtime
+// matrix shows each).
 import { TransportCode, type ChatApiError } from './errors.js';
 
 const REFUSED_CODES = new Set(['ECONNREFUSED', 'ConnectionRefused']);

@@ -1,4 +1,5 @@
-// The package entry: the client, its error, UserSig signing and verification, and the regions of the document.
+// The package entry: the client, its error, UserSig signing and verification, the quota it paces by, and the regions
+// of the document. Only what the API takes and returns is exported; the pipeline's parts stay inside.
 export {
   createChatClient,
   type ChatClient,
@@ -8,12 +9,37 @@ export {
   type PathRequest,
   type PathReply,
 } from './client.js';
-export type { CallOptions, RequestOf, ReplyOf, SuccessOf, MethodArgs, MethodReply, CollectedFailures, RetryOptions } from './types.js';
-export type { FailedChunk, ChunkFailures } from './chunk.js';
-export type { ChatClientOptions } from './options.js';
-export type { ClientHooks, RequestEvent, ReplyEvent, RetryEvent } from './pipeline/hooks.js';
-export type { Pacer } from './quota/pacer.js';
-export { ChatApiError, TransportCode, type ChunkInfo, type ChatErrorCode } from './errors.js';
+export type {
+  CallOptions,
+  ChatClientOptions,
+  CommonOptions,
+  RequestOf,
+  ReplyOf,
+  SuccessOf,
+  MethodArgs,
+  MethodReply,
+  CollectedFailures,
+  RetryOptions,
+  RateLimitOption,
+  FailedChunk,
+  ChunkFailures,
+  PageWalk,
+  PaginateOptions,
+  WalkSummary,
+  HeadersLike,
+  FetchLike,
+  ClientHooks,
+  HookResult,
+  RequestEvent,
+  ReplyEvent,
+  RetryEvent,
+  QuotaErrorEvent,
+  Quota,
+  QuotaLane,
+  QuotaVerdict,
+} from './types.js';
+export { createLocalQuota, type LocalQuotaOptions } from './quota/local-quota.js';
+export { ChatApiError, TransportCode, type ChunkInfo, type ChatErrorCode, type ErrorReply } from './errors.js';
 export { genUserSig, verifyUserSig } from './user-sig.js';
 export type { GenUserSigOptions, VerifyUserSigOptions, VerifyUserSigResult, VerifyUserSigFailure } from './user-sig.js';
 export { regions, defaultRegion, type Region } from './regions.js';

@@ -84,6 +84,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
+    // No wait is no timer: a zero back-off goes on in this turn of the event loop, not after the timers' next tick.
+    if (ms <= 0) return resolve();
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal?.reason);

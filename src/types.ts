@@ -9,7 +9,7 @@ import type { ChatApiError } from './errors.js';
  * Header values as `new Headers()` takes them (an object, pairs, or Headers). Named from the platform's own Headers
  * constructor, so the declarations compile with or without the DOM library.
  */
-export type HeadersLike = ConstructorParameters<typeof Headers>[0];
+export type HeadersLike = NonNullable<ConstructorParameters<typeof Headers>[0]>;
 
 /** A fetch: takes a Request, resolves with a Response. */
 export type FetchLike = (input: Request) => Promise<Response>;
@@ -215,7 +215,7 @@ export interface ClientHooks {
   /** When a failed attempt is going to be sent again. */
   onRetry?: ((event: RetryEvent) => HookResult) | undefined;
   /** When the quota failed to take a report (the call goes on; a quota that cannot reach its store paces locally). */
-  onQuotaError?: ((event: QuotaErrorEvent) => void) | undefined;
+  onQuotaError?: ((event: QuotaErrorEvent) => HookResult) | undefined;
 }
 
 /**
@@ -248,7 +248,7 @@ export interface CommonOptions {
   rateLimit?: RateLimitOption | undefined;
   /**
    * Instances of the app sharing its vendor quota without a shared `quota` (default 1): each paces at this share of
-   * every limit. With a shared quota it is the share each instance falls back to when the store is unreachable.
+   * every limit. It configures the default quota only: a `quota` you pass takes its own (a shared one, its fallback).
    */
   instances?: number | undefined;
   /** Where send permits come from (default: an in-process quota, createLocalQuota). */

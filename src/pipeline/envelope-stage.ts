@@ -36,12 +36,12 @@ function failedReply(attempt: SignedAttempt, raw: RawReply): ChatApiError {
   const { name } = attempt.call;
   const { status } = raw;
   const attempts = attempt.sent + 1;
+  const reply = scrubbedReply(raw, attempt.secrets);
   if (status >= 300 && status < 400) {
     return new ChatApiError(`${name}: HTTP ${status} redirect from the server, not followed`, {
-      code: TransportCode.http, info: `HTTP ${status} redirect (not followed)`, operation: name, httpStatus: status, retryable: false, attempts,
+      code: TransportCode.http, info: `HTTP ${status} redirect (not followed)`, operation: name, httpStatus: status, retryable: false, attempts, reply,
     });
   }
-  const reply = scrubbedReply(raw, attempt.secrets);
   // A non-2xx reply may still be a TIM envelope (a 5xx from the vendor's front end): httpError keeps its ErrorCode.
   const wait = RETRY_AFTER_STATUSES.has(status) ? retryAfterMs(raw.headers) : undefined;
   return httpError(name, status, reply.body, { secrets: attempt.secrets, attempts, reply, retryAfterMs: wait });

@@ -5,7 +5,7 @@
 // operation until then — up to `maxRetryAfterMs`; a longer one fails the call at once, with `retryAfterMs` on the
 // error, rather than sleeping for as long as a server cares to say.
 import { ChatApiError, describeErrorCode, isRateLimited } from '../errors.js';
-import { backoffDelay, sleep } from '../retry-policy.js';
+import { DEFAULT_MAX_RETRY_AFTER_MS, backoffDelay, sleep } from '../retry-policy.js';
 import { callerAbortError } from './failures.js';
 import { callHook } from './hook-call.js';
 import type { Call, Exchange, SignedAttempt } from './context.js';
@@ -27,11 +27,10 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
 
   const report = (lane: QuotaLane, verdict: QuotaVerdict): void => {
     const failed = (error: unknown): void => {
-      try {
-        deps.hooks.onQuotaError?.({ lane, error });
-      } catch {
-        // A hook that fails while reporting a failure has nobody left to tell.
-      }
+      // A hook that fails (throws or rejects) while reporting a failure has nobody left to tell.
+      Promise.resolve()
+        .then(() => deps.hooks.onQuotaError?.({ lane, error }))
+        .catch(() => {});
     };
     try {
       const pending = deps.quota.report(lane, verdict);
@@ -74,9 +73,11 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
       roundTrip.observe(now() - sentAt);
       const refused = isRateLimited(error);
       if (lane) report(lane, refused ? 'refused' : 'accepted');
-      const maxRetryAfterMs = policy === false ? 0 : policy.maxRetryAfterMs;
+      const maxRetryAfterMs = policy === false ? DEFAULT_MAX_RETRY_AFTER_MS : policy.maxRetryAfterMs;
       if (error.retryAfterMs !== undefined) {
         if (error.retryAfterMs > maxRetryAfterMs) {
+          // Without retries nothing was going to wait: the error stays as the server's answer made it.
+          if (policy === false) throw error;
           throw error.with({
             retryable: false,
             message: `${error.message} (Retry-After ${error.retryAfterMs} ms is above retry.maxRetryAfterMs ${maxRetryAfterMs} ms: not waited for)`,

@@ -13,7 +13,7 @@ import { statsCounter, type FakeVendorStats } from './stats.js';
 import { parseWireJson, stringifyWireJson } from './wire-json.js';
 import { vendorCodes } from './vendor-codes.js';
 import { wireProblem } from './wire-rules.js';
-import { sleep } from '../retry.js';
+import { sleep } from '../retry-policy.js';
 
 /** Credentials of the fake's app. A test key, not a secret: it signs usersigs for the fake only. */
 export const FAKE_APP = { sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'fake-vendor-test-key-0123456789abcdef' } as const;

@@ -124,7 +124,7 @@ describe('rate-limit answers', () => {
   it('are sent again after the window, without using up the ordinary attempts, and lower the rate for every call of the operation', async () => {
     const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 5 });
     vendor.inject('getFriendLists', 60007, 3);
-    const client = vendorClient(vendor, { retry: { attempts: 1 } });
+    const client = vendorClient(vendor, { retry: { retries: 0 } });
     const call = track([client.getFriendLists({ From_Account: dataset.owner })]);
     await runUntil(() => call.settled() === 1, advance, 60_000, 50);
     const [outcome] = await call.outcomes;
@@ -136,7 +136,7 @@ describe('rate-limit answers', () => {
   it('a bounded budget: a call that is refused for ever fails with the rate-limit code', async () => {
     const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 5 });
     vendor.inject('getFriendLists', 60007, 1000);
-    const client = vendorClient(vendor, { retry: { attempts: 1 } });
+    const client = vendorClient(vendor, { retry: { retries: 0 } });
     const call = client.getFriendLists({ From_Account: dataset.owner });
     const settled = track([call]);
     await runUntil(() => settled.settled() === 1, advance, 120_000, 500);

@@ -98,7 +98,7 @@ describe('pacing', () => {
 
   it('a rate-limit answer before the first accepted one keeps its lower rate', () => {
     const pacer = createPacer({ callsPerSecond: 100, startShare: 0.5, recoveryPerSecond: 1 });
-    pacer.limited();
+    pacer.refused();
     const lowered = pacer.rate;
     expect(lowered).toBeLessThan(50);
     pacer.accepted();
@@ -181,33 +181,35 @@ describe('adaptive rate (AIMD)', () => {
     const { pacer, at, accept } = manual({ callsPerSecond: 100, decrease: 0.5 });
     accept(150);
     expect(pacer.rate).toBe(100);
-    for (let i = 0; i < 30; i++) pacer.limited();
+    for (let i = 0; i < 30; i++) pacer.refused();
     expect(pacer.rate).toBe(50);
     at(999);
-    pacer.limited();
+    pacer.refused();
     expect(pacer.rate).toBe(50);
     at(1000);
     accept(150); // also recovers the rate a little
     const before = pacer.rate;
     expect(before).toBeGreaterThan(50);
-    pacer.limited();
+    pacer.refused();
     expect(pacer.rate).toBe(before * 0.5);
   });
 
-  it('drops at once to 0.9 × what the server accepted from it in the last window, when that is lower', () => {
+  it('drops at once to 0.9 × what the server accepted from it in the last window, when that is lower', async () => {
     const { pacer, at, accept } = manual({ callsPerSecond: 180 });
-    accept(40); // t = 0: these leave the window at 1000
-    at(600);
+    await pacer.turn(); // it has been sending since t = 0
+    at(500);
+    accept(40); // these leave the window at 1500
+    at(1100);
     accept(60);
-    at(700);
-    pacer.limited();
+    at(1200);
+    pacer.refused();
     // 100 accepted in the last second: a server that allows 100/s; 0.8 × 180 = 144 would still be refused.
     expect(pacer.rate).toBe(90);
-    at(1500);
+    at(2000);
     accept(60);
-    at(1700);
-    pacer.limited();
-    // 60 accepted in (700, 1700]: 0.9 × 60 = 54, below 0.8 × 90.
+    at(2200);
+    pacer.refused();
+    // 60 accepted in (1200, 2200]: 0.9 × 60 = 54, below 0.8 × 90.
     expect(pacer.rate).toBeCloseTo(54, 6);
   });
 
@@ -217,7 +219,7 @@ describe('adaptive rate (AIMD)', () => {
     accept(10);
     at(500);
     await pacer.turn();
-    pacer.limited();
+    pacer.refused();
     let granted = false;
     const turn = pacer.turn().then(() => (granted = true));
     for (const clock of [600, 900, 1099]) {
@@ -234,7 +236,7 @@ describe('adaptive rate (AIMD)', () => {
   it('never goes below its floor', () => {
     const { pacer, at } = manual({ callsPerSecond: 100, minCallsPerSecond: 20 });
     for (let i = 0; i < 10; i++) {
-      pacer.limited();
+      pacer.refused();
       at((i + 1) * 1000);
     }
     expect(pacer.rate).toBe(20);
@@ -243,7 +245,7 @@ describe('adaptive rate (AIMD)', () => {
   it('accepted sends raise the rate by recoveryPerSecond per second of sends, up to the ceiling', () => {
     const { pacer, accept } = manual({ callsPerSecond: 100, decrease: 0.5, recoveryPerSecond: 10 });
     accept(100);
-    pacer.limited();
+    pacer.refused();
     expect(pacer.rate).toBe(50);
     // One second of sends at ~50/s raises the rate by ~10.
     accept(50);
@@ -253,11 +255,38 @@ describe('adaptive rate (AIMD)', () => {
     expect(pacer.rate).toBe(100);
   });
 
-  it('limited() asks for a wait of at least one window, and at least the documented minimum', () => {
-    const pacer = createPacer({ callsPerSecond: 10 });
-    expect(pacer.limited()).toBe(1000);
-    expect(pacer.limited(60_000)).toBe(60_000);
-    expect(createPacer({ callsPerSecond: 10, windowMs: 2000 }).limited(500)).toBe(2000);
+  it('a client that joined a full window backs off multiplicatively, not to its floor', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+    at(5000);
+    await pacer.turn();
+    accept(3);
+    at(5200);
+    pacer.refused(); // sending for 200 ms: what it got accepted says nothing of its share
+    expect(pacer.rate).toBe(80);
+  });
+
+  it('after a refusal whose re-send is accepted, the next send is due by the recovered rate, not the floor', async () => {
+    // getAppGroups: 1/s at a 0.85 margin. A refusal with nothing accepted in the last window drops the rate to its
+    // floor (2 %); the re-send used to book the next send a floor interval (~59 s) ahead however soon the rate recovered.
+    const pacer = createPacer(pacerSettings(1, 0.85));
+    const grantedAfter = async (ms: number): Promise<number> => {
+      const granted = pacer.turn().then(() => performance.now());
+      await vi.advanceTimersByTimeAsync(ms);
+      return granted;
+    };
+    await grantedAfter(0);
+    pacer.accepted();
+    await grantedAfter(1500);
+    pacer.accepted();
+    await vi.advanceTimersByTimeAsync(1200);
+    await grantedAfter(1500);
+    pacer.refused();
+    expect(pacer.rate).toBeLessThan(0.1);
+    await grantedAfter(3000);
+    pacer.accepted();
+    const acceptedAt = performance.now();
+    const next = await grantedAfter(120_000);
+    expect(next - acceptedAt).toBeLessThan(2000);
   });
 });
 

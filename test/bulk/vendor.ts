@@ -4,7 +4,7 @@
 // arrival in a sliding 1 s window and answered 60007 beyond it; several clients given the same fake share its quota.
 import { vi } from 'vitest';
 import { createChatClient, type ChatClient } from '../../src/client.js';
-import type { ChatClientOptions } from '../../src/options.js';
+import type { ChatClientOptions } from '../../src/types.js';
 import { genUserSig } from '../../src/user-sig.js';
 import { createFakeVendor, FAKE_APP, generateDataset, type FakeVendor, type FakeVendorOptions } from '../../src/testing/index.js';
 

@@ -59,7 +59,7 @@ describe('client.api through the pipeline', () => {
 
   it('a timeout rejects with ChatApiError TIMEOUT after the retries', async () => {
     fake.handle(() => reply.hang());
-    const outcome = await makeClient(fake, { timeoutMs: 50, retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 } })
+    const outcome = await makeClient(fake, { timeoutMs: 50, retry: { retries: 1, baseDelayMs: 0, maxDelayMs: 0 } })
       .api.POST('/v4/sns/group_get', { body: { From_Account: 'alice' } })
       .catch((error: unknown) => error);
     expect(outcome).toMatchObject({ code: TransportCode.timeout, attempts: 2 });

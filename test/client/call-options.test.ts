@@ -26,13 +26,19 @@ describe('per-call options', () => {
     fake.handle(() => reply.html(503));
     const client = makeClient(fake);
     expect((await rejection(client.getFriendLists({ From_Account: 'a' }, { retry: false }))).attempts).toBe(1);
-    expect((await rejection(client.getFriendLists({ From_Account: 'a' }, { retry: { attempts: 2 } }))).attempts).toBe(2);
+    expect((await rejection(client.getFriendLists({ From_Account: 'a' }, { retry: { retries: 1 } }))).attempts).toBe(2);
     expect(fake.requests).toHaveLength(3);
   });
 
   it('a bad per-call option rejects, nothing sent', async () => {
     await expect(makeClient(fake).getFriendLists({ From_Account: 'a' }, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs must be a positive integer/);
-    await expect(makeClient(fake).getFriendLists({ From_Account: 'a' }, { retry: { attempts: 0 } })).rejects.toThrow(/retry\.attempts/);
+    await expect(makeClient(fake).getFriendLists({ From_Account: 'a' }, { retry: { retries: -1 } })).rejects.toThrow(/^call options: retry\.retries must be/);
+    await expect(makeClient(fake).getFriendLists({ From_Account: 'a' }, { retry: { attempts: 3 } as never })).rejects.toThrow(/^call options: retry\.attempts was renamed: use \.retries/);
+    const header = (await makeClient(fake).getFriendLists({ From_Account: 'a' }, { headers: { 'x-token': 'secret\nvalue' } }).catch((error: unknown) => error)) as TypeError;
+    expect(header).toBeInstanceOf(TypeError);
+    expect(header.message).toMatch(/^call options: headers must be/);
+    expect(header.message).not.toContain('secret');
+    await expect(makeClient(fake).getFriendLists({ From_Account: 'a' }, { chunkFailures: 'ignore' as never })).rejects.toThrow(/^call options: chunkFailures must be 'reject' or 'collect'/);
     expect(fake.requests).toHaveLength(0);
   });
 });
@@ -79,7 +85,7 @@ describe('how a call ends', () => {
 });
 
 describe('one signal shared by many calls', () => {
-  it('carries no listener of the client while 30 calls are in flight, and warns of nothing', async () => {
+  it('carries one listener while 30 calls are in flight, none after, and warns of nothing', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => {
       warnings.push(warning);
@@ -91,10 +97,11 @@ describe('one signal shared by many calls', () => {
       const client = makeClient(fake);
       const calls = accountsNamed(30).map((account) => client.getFriendLists({ From_Account: account }, { signal: controller.signal }));
       await fake.waitForRequests(30);
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
       controller.abort();
       const errors = await Promise.all(calls.map((call) => rejection(call)));
       expect(errors.every((error) => error.code === TransportCode.aborted)).toBe(true);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
     } finally {

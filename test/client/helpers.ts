@@ -4,7 +4,7 @@ import { inflateSync } from 'node:zlib';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { createChatClient, type ChatClient } from '../../src/client.js';
-import type { ChatClientOptions } from '../../src/options.js';
+import type { ChatClientOptions } from '../../src/types.js';
 import { ChatApiError } from '../../src/errors.js';
 import type { FakeUpstream } from './fake-upstream.js';
 import type { components } from '../../generated/openapi.js';

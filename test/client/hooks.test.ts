@@ -1,7 +1,7 @@
 // Client hooks (onRequest, onReply, onRetry) for logging, tracing and metrics, default headers and the user agent.
 // Events carry no credentials.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { ReplyEvent, RequestEvent, RetryEvent } from '../../src/pipeline/hooks.js';
+import type { ReplyEvent, RequestEvent, RetryEvent } from '../../src/types.js';
 import { reply, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import { makeClient } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/client.js';
-import type { ChatClientOptions } from '../../src/options.js';
+import type { ChatClientOptions } from '../../src/types.js';
 import { regions } from '../../generated/api-facts.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import { IDENTIFIER, SDK_APP_ID, SECRET_KEY, countingFetch, flushIo } from './helpers.js';
@@ -57,10 +57,17 @@ const badCases: BadCase[] = [
   { name: 'userSigLifetimeSeconds below a minute', options: { ...base, userSigLifetimeSeconds: 59 }, field: 'userSigLifetimeSeconds' },
   { name: 'userAgent empty', options: { ...base, userAgent: '' }, field: 'userAgent' },
   { name: 'hooks.onRetry not a function', options: { ...base, hooks: { onRetry: 1 } }, field: 'hooks.onRetry' },
-  { name: 'retry.rateLimitRetries negative', options: { ...base, retry: { rateLimitRetries: -1 } }, field: 'retry.rateLimitRetries' },
+  { name: 'retry.rateLimitResends negative', options: { ...base, retry: { rateLimitResends: -1 } }, field: 'retry.rateLimitResends' },
+  { name: 'retry.maxRetryAfterMs negative', options: { ...base, retry: { maxRetryAfterMs: -1 } }, field: 'retry.maxRetryAfterMs' },
+  { name: 'retry.attempts (renamed)', options: { ...base, retry: { attempts: 3 } }, field: 'retry.attempts' },
+  { name: 'retry.rateLimitRetries (renamed)', options: { ...base, retry: { rateLimitRetries: 5 } }, field: 'retry.rateLimitRetries' },
+  { name: 'retry with an unknown key', options: { ...base, retry: { retry: 3 } }, field: 'retry.retry' },
+  { name: 'rateLimit for an unknown operation', options: { ...base, rateLimit: { getEverything: 5 } }, field: 'rateLimit.getEverything' },
+  { name: 'instances 0', options: { ...base, instances: 0 }, field: 'instances' },
+  { name: 'quota without take', options: { ...base, quota: { report() {}, rate() {} } }, field: 'quota' },
   { name: 'timeoutMs 0', options: { ...base, timeoutMs: 0 }, field: 'timeoutMs' },
   { name: 'timeoutMs 1.5', options: { ...base, timeoutMs: 1.5 }, field: 'timeoutMs' },
-  { name: 'retry {attempts: 0}', options: { ...base, retry: { attempts: 0 } }, field: 'retry.attempts' },
+  { name: 'retry {retries: -1}', options: { ...base, retry: { retries: -1 } }, field: 'retry.retries' },
   { name: 'retry {baseDelayMs: -1}', options: { ...base, retry: { baseDelayMs: -1 } }, field: 'retry.baseDelayMs' },
   { name: 'retry {maxDelayMs below baseDelayMs}', options: { ...base, retry: { baseDelayMs: 100, maxDelayMs: 10 } }, field: 'retry.maxDelayMs' },
   { name: 'retry true', options: { ...base, retry: true }, field: 'retry' },
@@ -118,7 +125,7 @@ describe('good options are accepted', () => {
         userSig: USER_SIG,
         baseUrl: fake.url,
         timeoutMs: 1,
-        retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+        retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0, rateLimitResends: 0, maxRetryAfterMs: 0 },
         rateLimit: 1,
         chunkSize: 1,
         chunkConcurrency: 1,

@@ -1,7 +1,7 @@
 // client.paginate: the cursor goes out, the reply's cursor comes back, until the document's "done" condition; pages
 // are fetched lazily; 64-bit cursors keep every digit; a cursor that does not advance is an error, not a loop.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RequestOf } from '../../src/client.js';
+import type { RequestOf } from '../../src/types.js';
 import { ChatApiError, TransportCode } from '../../src/errors.js';
 import { reply, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
 import { countingFetch, flushIo, makeClient, realDelay, rejection } from './helpers.js';

@@ -54,6 +54,19 @@ describe('rate limit', () => {
     expect(busiestWindow(arrivals(vendor), 1000)).toBeGreaterThanOrEqual(45);
   });
 
+  it('rateLimit by operation: the named one at its own limit, false unpaced, the others at the document’s', async () => {
+    const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 10 });
+    const client = vendorClient(vendor, { rateLimit: { getFriendLists: 20, getConversationGroupMarks: false } });
+    const friends = Array.from({ length: 60 }, (_, i) => client.getFriendLists({ From_Account: dataset.friendIds[i] as string }));
+    const marks = Array.from({ length: 60 }, (_, i) => client.getConversationGroupMarks({ From_Account: dataset.friendIds[i] as string, StartIndex: 0 }));
+    await settleAll([...friends, ...marks]);
+    const at = (path: string): number[] => vendor.calls.filter((call) => call.path === path).map((call) => call.at);
+    expect(busiestWindow(at(operations.getFriendLists.path), 1000)).toBeLessThanOrEqual(20);
+    expect(busiestWindow(at(operations.getFriendLists.path), 1000)).toBeGreaterThanOrEqual(15);
+    // Unpaced: all 60 at once.
+    expect(busiestWindow(at(operations.getConversationGroupMarks.path), 1000)).toBe(60);
+  });
+
   it('limits each operation separately', async () => {
     const vendor = await bulkVendor({ rateLimit: false, oneWayMs: 10 });
     const client = vendorClient(vendor, { rateLimit: 2 });

@@ -185,7 +185,7 @@ describe('random', () => {
 
   it('is new on every attempt of one call', async () => {
     fake.replySequence(reply.html(502), reply.fail(70500, 'internal error'), reply.ok());
-    const client = makeClient(fake, { retry: { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 } });
+    const client = makeClient(fake, { retry: { retries: 2, baseDelayMs: 0, maxDelayMs: 0 } });
     await client.getFriendLists({ From_Account: 'alice' });
     expect(fake.requests).toHaveLength(3);
     const randoms = fake.requests.map((request) => request.query['random']);

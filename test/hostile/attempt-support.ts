@@ -1,7 +1,7 @@
 // Shared set-up for the attempt tests: a client whose fetch is the test's own function (no network), and a few
 // replies such a fetch hands back.
 import { createChatClient, type ChatClient } from '../../src/client.js';
-import type { ChatClientOptions } from '../../src/options.js';
+import type { ChatClientOptions } from '../../src/types.js';
 
 export const SECRET_KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
 

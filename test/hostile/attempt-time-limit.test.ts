@@ -55,7 +55,7 @@ it('a fetch that ignores the signal: the attempt ends with TIMEOUT at timeoutMs'
 
 it('a fetch that ignores the signal: each retried attempt ends at its own limit', async () => {
   const wire = deafFetch();
-  const call = track(clientWithFetch(wire.fetch, { timeoutMs: 200, retry: { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 } }).getFriendLists({ From_Account: 'alice' }));
+  const call = track(clientWithFetch(wire.fetch, { timeoutMs: 200, retry: { retries: 2, baseDelayMs: 0, maxDelayMs: 0 } }).getFriendLists({ From_Account: 'alice' }));
   for (let attempt = 1; attempt <= 3; attempt++) {
     await until(() => wire.requests.length === attempt);
     await vi.advanceTimersByTimeAsync(200);

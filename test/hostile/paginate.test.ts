@@ -126,6 +126,21 @@ describe('items and the summary', () => {
     expect(walkOf.summary).toMatchObject({ complete: true, shortfall: 0, items: 2, totalCount: 2 });
   });
 
+  it('a walk resumed from a saved cursor claims no shortfall for the pages before it', async () => {
+    const fetch = scripted(groups('3', ['@e', '@f'], 6), groups('0', ['@g'], 6));
+    const walkOf = clientOn(fetch).paginate('getAppGroups', { Limit: 2, Next: '2' });
+    for await (const _page of walkOf) {
+      // the pages after the saved cursor
+    }
+    expect(walkOf.summary).toMatchObject({ pages: 2, items: 3, totalCount: 6, complete: true, shortfall: 0 });
+    // The control: the same pages from the start do report what is missing.
+    const fromStart = clientOn(scripted(groups('3', ['@e', '@f'], 6), groups('0', ['@g'], 6))).paginate('getAppGroups', { Limit: 2 });
+    for await (const _page of fromStart) {
+      // every page
+    }
+    expect(fromStart.summary).toMatchObject({ complete: true, shortfall: 3 });
+  });
+
   it('a walk that stopped early is not complete and claims no shortfall', async () => {
     const fetch = scripted(groups('1', ['@a'], 9), groups('0', ['@b'], 9));
     const walkOf = clientOn(fetch).paginate('getAppGroups', { Limit: 1 });

@@ -19,9 +19,9 @@ function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
 }
 
-function typeCheck(source: string): { ok: boolean; output: string } {
+function typeCheck(source: string, config = 'tsconfig.json'): { ok: boolean; output: string } {
   writeFileSync(join(work, 'app', 'snippet.ts'), source);
-  const result = spawnSync(process.execPath, [tsc, '-p', join(work, 'app', 'tsconfig.json')], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsc, '-p', join(work, 'app', config)], { encoding: 'utf8' });
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -38,6 +38,19 @@ beforeAll(() => {
     join(app, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], noEmit: true, skipLibCheck: false },
+      files: ['snippet.ts'],
+    }),
+  );
+  // A Node-only project: no DOM library, Node's types (from this checkout, offline), every declaration checked, and
+  // declarations emitted, so whatever a user exports from a call must be nameable from the package's exports.
+  writeFileSync(
+    join(app, 'tsconfig.node.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022'],
+        types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: false,
+        declaration: true, emitDeclarationOnly: true, outDir: 'declarations',
+      },
       files: ['snippet.ts'],
     }),
   );
@@ -100,6 +113,21 @@ describe('the published package', () => {
         const reply = await client.getAppGroups({ Limit: 100, Next: '0', GroupType: 'Public' });
         return reply.Next;
       }`);
+    expect(result.output).toBe('');
+    expect(result.ok).toBe(true);
+  });
+
+  it('exports what calls return: a walk and options declare in a Node-only project without the DOM library', () => {
+    const result = typeCheck(
+      `
+      import { createChatClient, createLocalQuota, type ChatClientOptions, type HeadersLike } from 'tim-rest-client';
+      export const options: ChatClientOptions = { sdkAppId: 1, identifier: 'admin', userSig: 'sig', quota: createLocalQuota({ instances: 2 }) };
+      export const chat = createChatClient(options);
+      export const walk = chat.paginate('getAppGroups', { Limit: 100 }, { readAhead: 2 });
+      export const headers: HeadersLike = { 'x-trace': '1' };
+      export const lists = chat.getFriendLists({ From_Account: 'user1' }, { headers, retry: { retries: 1 } });`,
+      'tsconfig.node.json',
+    );
     expect(result.output).toBe('');
     expect(result.ok).toBe(true);
   });

@@ -90,7 +90,7 @@ describe('retries (test/client/retry.test.ts, errors.test.ts)', () => {
   });
 
   it('no reply → TIMEOUT after each attempt’s time limit, retried, then fails', async () => {
-    const { fake, chat } = setUp({}, { timeoutMs: 50, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    const { fake, chat } = setUp({}, { timeoutMs: 50, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     fake.inject('getFriendLists', { hang: true }, 2);
     const error = await chat.getFriendLists({ From_Account: dataset.owner }).catch((caught: unknown) => caught);
     expect((error as ChatApiError).code).toBe(TransportCode.timeout);

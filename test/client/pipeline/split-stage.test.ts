@@ -6,7 +6,7 @@ import { roundTripMeter } from '../../../src/round-trip.js';
 import type { Call } from '../../../src/pipeline/context.js';
 import { makeCall, ok } from './support.js';
 
-const flowOf = () => ({ pacer: undefined, roundTrip: roundTripMeter() });
+const flowOf = () => ({ lane: undefined, roundTrip: roundTripMeter() });
 const friendsCall = (count: number): Call =>
   makeCall({
     name: 'getSpecifiedFriends', operation: 'getSpecifiedFriends', path: '/v4/sns/friend_get_list',
@@ -15,7 +15,7 @@ const friendsCall = (count: number): Call =>
 
 function run(chunkSize: number | undefined, call: Call) {
   const sent: string[][] = [];
-  const handler = splitStage({ chunkSize, maxConcurrency: 4, flowOf })(async (chunk) => {
+  const handler = splitStage({ chunkSize, maxConcurrency: 4, flowOf, rateOf: () => undefined })(async (chunk) => {
     const accounts = (chunk.body as { To_Account?: string[] }).To_Account ?? [];
     sent.push(accounts);
     return ok({ InfoItem: accounts.map((To_Account) => ({ To_Account })), Fail_Account: [] });

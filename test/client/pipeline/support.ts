@@ -1,16 +1,18 @@
 // Building blocks for testing one pipeline stage at a time: a call, an attempt, and replies.
-import type { Attempt, Call, RawReply } from '../../../src/pipeline/context.js';
-import type { RetryPolicy } from '../../../src/retry.js';
+import type { Attempt, RawReply, SerializedCall, SignedAttempt } from '../../../src/pipeline/context.js';
+import type { RetryPolicy } from '../../../src/retry-policy.js';
 
-export const policy: RetryPolicy = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0, rateLimitRetries: 2 };
+export const policy: RetryPolicy = { retries: 2, baseDelayMs: 0, maxDelayMs: 0, rateLimitResends: 2, maxRetryAfterMs: 10_000 };
 
-export function makeCall(overrides: Partial<Call> = {}): Call {
+export function makeCall(overrides: Partial<SerializedCall> = {}): SerializedCall {
+  const body = overrides.body ?? { From_Account: 'alice' };
   return {
     name: 'getFriendLists',
     operation: 'getFriendLists',
     path: '/v4/sns/group_get',
     idempotent: true,
-    body: { From_Account: 'alice' },
+    body,
+    json: overrides.json ?? '{"From_Account":"alice"}',
     signal: undefined,
     callerSignal: undefined,
     headers: undefined,
@@ -21,8 +23,12 @@ export function makeCall(overrides: Partial<Call> = {}): Call {
   };
 }
 
-export function makeAttempt(call: Call = makeCall(), overrides: Partial<Attempt> = {}): Attempt {
-  return { call, json: JSON.stringify(call.body), number: 1, sent: false, url: 'https://host.example/v4/sns/group_get?usersig=SIG', userSig: 'SIG', ...overrides };
+export function makeAttempt(call: SerializedCall = makeCall(), overrides: Partial<SignedAttempt> = {}): SignedAttempt {
+  return { call, sent: 0, url: 'https://host.example/v4/sns/group_get?usersig=SIG', secrets: ['SIG'], ...overrides };
+}
+
+export function unsigned(call: SerializedCall = makeCall(), sent = 0): Attempt {
+  return { call, sent };
 }
 
 export function raw(status: number, body: unknown, headers: Record<string, string> = {}): RawReply {

@@ -6,7 +6,7 @@
 import { ChatApiError, createChatClient, genUserSig, verifyUserSig } from 'tim-rest-client';
 
 /**
- * @param {{ upstream: string, secretKey: string, vectors: { sdkAppId: number, identifier: string, secretKey: string, expireSeconds: number, issuedAt: number }[] }} config
+ * @param {{ upstream: string, refused: string, secretKey: string, vectors: { sdkAppId: number, identifier: string, secretKey: string, expireSeconds: number, issuedAt: number }[] }} config
  */
 export async function runScenarios(config) {
   const chat = createChatClient({
@@ -15,7 +15,7 @@ export async function runScenarios(config) {
     secretKey: config.secretKey,
     baseUrl: config.upstream,
     // Short back-off: the upstream scripts the failures, nothing here waits for a real server to recover.
-    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 },
     rateLimit: false,
   });
   /** Scripts the fake vendor's answer to the next getFriendLists call (its loopback server's control endpoint). */
@@ -82,6 +82,22 @@ export async function runScenarios(config) {
     out.failure = 'resolved';
   } catch (error) {
     out.failure = error instanceof ChatApiError ? { code: error.code, retryable: error.retryable, operation: error.operation } : `not a ChatApiError: ${error}`;
+  }
+
+  // A refused connection proves nothing reached the server: even a write is sent again, up to the retries.
+  const nowhere = createChatClient({
+    sdkAppId: 1400000000,
+    identifier: 'administrator',
+    secretKey: config.secretKey,
+    baseUrl: config.refused,
+    retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    rateLimit: false,
+  });
+  try {
+    await nowhere.request('v4/im_open_login_svc/account_import', { UserID: 'matrix-user' });
+    out.refused = 'resolved';
+  } catch (error) {
+    out.refused = error instanceof ChatApiError ? { code: error.code, attempts: error.attempts } : `not a ChatApiError: ${error}`;
   }
 
   out.userSigs = [];
