@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installFromGit, root, type ConsumerProject } from './consumer-project.js';
-import type { FakeVendorServer } from '../../src/testing/index.js';
+import type { FakeVendorServer } from '../../src/testing/server-entry.js';
 import { BIG_CURSOR, startMatrixUpstream } from './upstream.js';
 
 const execFileAsync = promisify(execFile);
@@ -61,6 +61,7 @@ function expectedResult(sigs: string[]): unknown {
     resign: ['family', 'work'],
     failure: { code: 30003, retryable: false, operation: 'getFriendLists' },
     userSigs: sigs.map((sig) => ({ sig, valid: true, wrongKey: 'bad signature', expired: 'expired' })),
+    inMemoryFake: { codes: [0, 30001], calls: ['getSpecifiedFriends'] },
   };
 }
 
