@@ -7,6 +7,7 @@ import { ensureTestTools, resolveTestTool } from './test-tools.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 // The mock serves the bundle whose 64-bit cursors carry no `format: int64` (Prism caps those at 2^53 − 1).
 export const bundledSpec = `${root}generated/openapi.mock.yaml`;
+const watchdog = new URL('../bin/exit-with-parent.mjs', import.meta.url).href;
 
 /**
  * @param {{ port?: number, spec?: string, inheritOutput?: boolean, startupMs?: number }} [options]
@@ -16,9 +17,10 @@ export function startPrism({ port = 0, spec = bundledSpec, inheritOutput = false
   ensureTestTools();
   const prismEntry = resolveTestTool('@stoplight/prism-cli/dist/index.js');
   // Prism is a node script: spawn node directly, so SIGTERM reaches Prism itself and no wrapper is left orphaned.
-  const child = spawn(process.execPath, [prismEntry, 'mock', spec, '-p', String(port), '-h', '127.0.0.1'], {
+  // The stdin pipe is never written: when this process ends, however it ends, exit-with-parent.mjs stops Prism.
+  const child = spawn(process.execPath, ['--import', watchdog, prismEntry, 'mock', spec, '-p', String(port), '-h', '127.0.0.1'], {
     env: { ...process.env, SCARF_ANALYTICS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
