@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { ensureTestTools, resolveTestTool } from './test-tools.mjs';
+import { ensureTestTools, resolveTestTool, toolsNode } from './test-tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 ensureTestTools();
@@ -135,7 +135,7 @@ export async function buildDocs({ outDir = join(root, 'docs-build'), spec = join
     const raw = join(scratch, 'redoc.html');
     try {
       await promisify(execFile)(
-        process.execPath,
+        toolsNode,
         [redocly, 'build-docs', spec, '--inlineBundle', '--output', raw, '--openapi', JSON.stringify(redocOptions)],
         { cwd: root, env: quietEnv, maxBuffer: 16 * 1024 * 1024 },
       );

@@ -41,6 +41,12 @@ export function ensureTestTools() {
   writeFileSync(stamp, `${lockHash()}\n`);
 }
 
+/**
+ * The test tools' own Node 24 (npm:node@24): Redocly CLI runs on it, since Redocly is leaving Node 20 (it
+ * prints a deprecation banner on every run there) while the package itself still supports and is tested on Node 20.
+ */
+export const toolsNode = `${testDir}node_modules/node24/bin/node`;
+
 /** The file a test tool's module specifier (e.g. `@redocly/cli/bin/cli.js`) resolves to from test/. */
 export function resolveTestTool(specifier) {
   return createRequire(`${testDir}package.json`).resolve(specifier);
