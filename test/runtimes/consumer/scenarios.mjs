@@ -98,8 +98,8 @@ export async function runScenarios(config) {
 
   const fake = createFakeVendor({ dataset: generateDataset({ friends: 150 }), rateLimit: false });
   const inMemory = createChatClient({ ...fake.clientOptions(), rateLimit: false });
-  const friends = await inMemory.getSpecifiedFriends({ From_Account: 'user0', To_Account: ['friend_1', 'stranger_1'], TagList: ['Tag_Profile_IM_Nick'] });
-  out.inMemoryFake = { codes: friends.InfoItem?.map((item) => item.ResultCode), calls: fake.calls.map((call) => call.operation) };
+  const fakeFriends = await inMemory.getSpecifiedFriends({ From_Account: 'user0', To_Account: ['friend_1', 'stranger_1'], TagList: ['Tag_Profile_IM_Nick'] });
+  out.inMemoryFake = { codes: fakeFriends.InfoItem?.map((item) => item.ResultCode), calls: fake.calls.map((call) => call.operation) };
   return out;
 }
 
