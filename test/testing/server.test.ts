@@ -1,6 +1,9 @@
 // The fake vendor behind HTTP: in this process and in its own (`tim-rest-fake`), as the bench runs it. Counters,
 // rate limit at arrival, control endpoints, clean stop.
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/index.js';
 import { createFakeVendor, generateDataset } from '../../src/testing/index.js';
@@ -167,6 +170,7 @@ describe('tim-rest-fake, the server in its own process', () => {
     try {
       const port = Number(new URL(fake.url).port);
       expect(port).toBeGreaterThan(0);
+      expect(fake.ready).toBe(`tim-rest-fake listening on ${fake.url} (sdkappid 1400000000, identifier administrator, secret key fake-vendor-test-key-0123456789abcdef)`);
       const client = createChatClient({ sdkAppId: 1400000000, identifier: 'administrator', secretKey: 'fake-vendor-test-key-0123456789abcdef', baseUrl: fake.url, rateLimit: false });
       const first = await client.getAppGroups({ Limit: 10 });
       expect(first.GroupIdList).toHaveLength(10);
@@ -183,5 +187,12 @@ describe('tim-rest-fake, the server in its own process', () => {
     } finally {
       await fake.stop();
     }
+  });
+
+  it('names the default app (SDKAppID, identifier, secret key) in --help', async () => {
+    const cli = fileURLToPath(new URL('../../src/testing/server-cli.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, '--help']);
+    expect(stdout).toContain('default: sdkappid 1400000000,');
+    expect(stdout).toContain('identifier administrator, secret key fake-vendor-test-key-0123456789abcdef');
   });
 });
