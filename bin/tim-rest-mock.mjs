@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 
 const PRISM = '@stoplight/prism-cli';
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const prismVersion = packageJson.peerDependencies?.[PRISM] ?? '5';
+// The version the package is tested with: the lowest of the peer range (`^5.14.2`), which users' Prism may exceed.
+const prismVersion = /\d+(\.\d+)*/.exec(packageJson.peerDependencies?.[PRISM] ?? '')?.[0] ?? '5';
 // The mock's variant of the shipped description (64-bit cursors without `format: int64`, so Prism takes every value).
 const shippedSpec = fileURLToPath(new URL('../generated/openapi.mock.yaml', import.meta.url));
 
