@@ -3,17 +3,19 @@
 // user's CI. Uses the @stoplight/prism-cli installed in the user's project (it is not a dependency of the client);
 // when there is none, prints the command that installs it and exits with status 1. Prints one line,
 // `tim-rest-mock listening on http://HOST:PORT`, once Prism is ready; Prism's per-request log is dropped unless
-// --verbose. SIGTERM, SIGINT or SIGHUP stop Prism and then this process; so does the parent going away.
+// --verbose. SIGTERM, SIGINT or SIGHUP stop Prism and then this process; so does the parent going away. Prism stops
+// by itself when this process ends in any other way (exit-with-parent.mjs), SIGKILL included.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const PRISM = '@stoplight/prism-cli';
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const prismVersion = packageJson.devDependencies?.[PRISM] ?? '5';
+// The version the package is tested with: the lowest of the peer range (`^5.14.2`), which users' Prism may exceed.
+const prismVersion = /\d+(\.\d+)*/.exec(packageJson.peerDependencies?.[PRISM] ?? '')?.[0] ?? '5';
 // The mock's variant of the shipped description (64-bit cursors without `format: int64`, so Prism takes every value).
 const shippedSpec = fileURLToPath(new URL('../generated/openapi.mock.yaml', import.meta.url));
 
@@ -24,9 +26,12 @@ const USAGE = `Usage: tim-rest-mock [--port N] [--host H] [--spec FILE] [--verbo
   --verbose    pass Prism's own log through
 Needs ${PRISM} installed in your project: npm install --save-dev ${PRISM}@${prismVersion}`;
 
-/** Prism's entry script: from the project it is run in first, then from wherever this package is installed. */
+/**
+ * Prism's entry script: from the project it is run in first, then from wherever this package is installed, then (in
+ * this repository's checkout) from its test tools.
+ */
 function findPrism() {
-  for (const base of [join(process.cwd(), 'package.json'), import.meta.url]) {
+  for (const base of [join(process.cwd(), 'package.json'), import.meta.url, new URL('../test/package.json', import.meta.url).href]) {
     try {
       return createRequire(base).resolve(`${PRISM}/dist/index.js`);
     } catch {
@@ -62,9 +67,11 @@ if (!prismEntry) {
 }
 
 // Prism is a node script: run it with this node, so the signal reaches Prism itself and nothing is left behind.
-const child = spawn(process.execPath, [prismEntry, 'mock', values.spec ?? shippedSpec, '-p', values.port, '-h', values.host], {
+// Its stdin is a pipe this process holds and never writes: exit-with-parent.mjs stops Prism when the pipe closes.
+const watchdog = pathToFileURL(fileURLToPath(new URL('./exit-with-parent.mjs', import.meta.url))).href;
+const child = spawn(process.execPath, ['--import', watchdog, prismEntry, 'mock', values.spec ?? shippedSpec, '-p', values.port, '-h', values.host], {
   env: { ...process.env, SCARF_ANALYTICS: 'false' },
-  stdio: ['ignore', 'pipe', 'pipe'],
+  stdio: ['pipe', 'pipe', 'pipe'],
 });
 let ready = false;
 let recent = '';

@@ -8,7 +8,12 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { ensureTestTools, resolveTestTool } from './test-tools.mjs';
+
+ensureTestTools();
+/** @type {typeof import('playwright-core')} */
+const { chromium } = createRequire(import.meta.url)(resolveTestTool('playwright-core'));
 
 const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (files.length === 0) files.push(fileURLToPath(new URL('../docs-build/index.html', import.meta.url)));

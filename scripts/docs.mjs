@@ -12,14 +12,15 @@
 // Finally the HTML is checked: no external script/link/img/iframe source, no url(http…) in CSS, no CDN host left.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { ensureTestTools, resolveTestTool, toolsNode } from './test-tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const redocly = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+ensureTestTools();
+const redocly = resolveTestTool('@redocly/cli/bin/cli.js');
 const quietEnv = {
   ...process.env,
   SCARF_ANALYTICS: 'false',
@@ -134,7 +135,7 @@ export async function buildDocs({ outDir = join(root, 'docs-build'), spec = join
     const raw = join(scratch, 'redoc.html');
     try {
       await promisify(execFile)(
-        process.execPath,
+        toolsNode,
         [redocly, 'build-docs', spec, '--inlineBundle', '--output', raw, '--openapi', JSON.stringify(redocOptions)],
         { cwd: root, env: quietEnv, maxBuffer: 16 * 1024 * 1024 },
       );

@@ -30,19 +30,40 @@ export interface FaultQueue {
 }
 
 const isCode = (value: unknown): boolean => Number.isSafeInteger(value);
+// What an HTTP header value may hold (as Node's http checks it): tab, printable ASCII and Latin-1, no CR, LF or NUL.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const SHAPES = 'an ErrorCode, { code }, { httpStatus: 200–599 }, { reset: true }, { hang: true } or { delayMs ≥ 0 }';
 
-/** Whether `fault` is one of the shapes above (faults also arrive as JSON over the server's control endpoint). */
-export function isFault(fault: unknown): fault is Fault {
-  if (isCode(fault)) return true;
-  if (fault === null || typeof fault !== 'object') return false;
+/**
+ * What is wrong with `fault`, naming the field and the rule; undefined when it is one of the shapes above. Faults
+ * also arrive as JSON over the server's control endpoint, so every field is checked here, before it is queued,
+ * rather than failing at the call it applies to.
+ */
+export function faultProblem(fault: unknown): string | undefined {
+  if (isCode(fault)) return undefined;
+  if (fault === null || typeof fault !== 'object' || Array.isArray(fault)) return `fault must be ${SHAPES} (got ${JSON.stringify(fault)})`;
   const f = fault as Record<string, unknown>;
-  if ('code' in f) return isCode(f['code']) && (f['info'] === undefined || typeof f['info'] === 'string');
+  if ('code' in f) {
+    if (!isCode(f['code'])) return `fault.code must be an integer ErrorCode (got ${JSON.stringify(f['code'])})`;
+    if (f['info'] !== undefined && typeof f['info'] !== 'string') return `fault.info must be a string (got ${JSON.stringify(f['info'])})`;
+    return undefined;
+  }
   if ('httpStatus' in f) {
     const status = f['httpStatus'];
-    return isCode(status) && (status as number) >= 200 && (status as number) <= 599 && (f['body'] === undefined || typeof f['body'] === 'string');
+    if (!isCode(status) || (status as number) < 200 || (status as number) > 599) return `fault.httpStatus must be an integer from 200 to 599 (got ${JSON.stringify(status)})`;
+    if (f['body'] !== undefined && typeof f['body'] !== 'string') return `fault.body must be a string (got ${JSON.stringify(f['body'])})`;
+    const type = f['contentType'];
+    if (type !== undefined && (typeof type !== 'string' || !HEADER_VALUE.test(type))) {
+      return `fault.contentType must be a header value: printable Latin-1 text without CR, LF or other control characters (got ${JSON.stringify(type)})`;
+    }
+    return undefined;
   }
-  if ('delayMs' in f) return typeof f['delayMs'] === 'number' && Number.isFinite(f['delayMs']) && f['delayMs'] >= 0;
-  return f['reset'] === true || f['hang'] === true;
+  if ('delayMs' in f) {
+    const ms = f['delayMs'];
+    return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? undefined : `fault.delayMs must be a finite number ≥ 0 (got ${JSON.stringify(ms)})`;
+  }
+  if (f['reset'] === true || f['hang'] === true) return undefined;
+  return `fault must be ${SHAPES} (got ${JSON.stringify(fault)})`;
 }
 
 export function faultQueue(): FaultQueue {
@@ -50,9 +71,8 @@ export function faultQueue(): FaultQueue {
   return {
     add(operation, fault, times) {
       if (!Number.isSafeInteger(times) || times < 1) throw new TypeError(`inject: times must be a positive integer (got ${String(times)})`);
-      if (!isFault(fault)) {
-        throw new TypeError(`inject: fault must be an ErrorCode, { code }, { httpStatus: 200–599 }, { reset: true }, { hang: true } or { delayMs ≥ 0 } (got ${JSON.stringify(fault)})`);
-      }
+      const problem = faultProblem(fault);
+      if (problem) throw new TypeError(`inject: ${problem}`);
       scripted.push({ operation, fault, remaining: times });
     },
     take(operation) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /// <reference types="node" />
 // `tim-rest-fake`: the fake vendor as its own process, for the bench and for tests in other languages. Prints one
-// readiness line, `tim-rest-fake listening on http://127.0.0.1:PORT`, then serves until SIGTERM or SIGINT (or until
+// readiness line, `tim-rest-fake listening on http://127.0.0.1:PORT (sdkappid N, identifier ID, secret key KEY)` — the
+// app a client in another process signs for — then serves until SIGTERM or SIGINT (or until
 // its parent process goes away). Counters: `GET /__fake/stats`; reset: `POST /__fake/reset`; faults:
 // `POST /__fake/faults` with `{"operation":"getAppGroups","fault":60007,"times":2}`.
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import type { OperationId } from '../../generated/api-facts.js';
 import { startFakeVendorServer } from './server.js';
 import { generateDataset } from './generate.js';
 import type { FakeDataset } from './dataset.js';
+import { FAKE_APP } from './vendor.js';
 
 export const USAGE = `Usage: tim-rest-fake [options]
   --port N            port to listen on (default 0: any free port)
@@ -20,7 +22,8 @@ export const USAGE = `Usage: tim-rest-fake [options]
   --rate-limit L      calls/s for every operation, "false" for none, or op=N,op=N (default: the document's)
   --dataset FILE      a JSON dataset (see FakeDataset); otherwise one is generated:
   --groups N --friends N --strangers N --conversations N --seed N
-  --sdkappid N --identifier ID --secret-key KEY   the app (default: the fake's test app)
+  --sdkappid N --identifier ID --secret-key KEY   the app clients sign for (default: sdkappid ${FAKE_APP.sdkAppId},
+                      identifier ${FAKE_APP.identifier}, secret key ${FAKE_APP.secretKey})
   --record            keep every call in memory (off by default)`;
 
 function integer(name: string, text: string | undefined): number | undefined {
@@ -81,7 +84,8 @@ async function main(): Promise<void> {
     ...(values['secret-key'] !== undefined ? { secretKey: values['secret-key'] } : {}),
     recordCalls: values.record ?? false,
   });
-  console.log(`tim-rest-fake listening on ${server.url}`);
+  const app = server.vendor.credentials;
+  console.log(`tim-rest-fake listening on ${server.url} (sdkappid ${app.sdkAppId}, identifier ${app.identifier}, secret key ${app.secretKey})`);
 
   let stopping = false;
   const stop = (): void => {

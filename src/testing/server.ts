@@ -56,9 +56,33 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  if (res.headersSent || res.destroyed) return;
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** The request target as a URL, or undefined when it is neither a path nor an absolute URL (`GET http:// HTTP/1.1`). */
+function targetOf(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://fake');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The body of a fault request: `{ operation?, fault, times? }`, or what is wrong with it. */
+function faultRequest(text: string): { operation: OperationId | '*'; fault: Fault; times: number } | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `the body must be JSON like {"operation":"getAppGroups","fault":60007,"times":2} (got ${JSON.stringify(text.slice(0, 200))})`;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `the body must be a JSON object { operation, fault, times } (got ${JSON.stringify(value)})`;
+  const { operation, fault, times } = value as Record<string, unknown>;
+  if (!('fault' in value)) return 'the body has no fault';
+  return { operation: (operation ?? '*') as OperationId | '*', fault: fault as Fault, times: (times ?? 1) as number };
 }
 
 export async function startFakeVendorServer(options: FakeVendorServerOptions = {}): Promise<FakeVendorServer> {
@@ -81,13 +105,15 @@ export async function startFakeVendorServer(options: FakeVendorServerOptions = {
       return sendJson(res, 200, { ok: true });
     }
     if (path === CONTROL_PATHS.faults && req.method === 'POST') {
+      const request = faultRequest(await readBody(req));
+      if (typeof request === 'string') return sendJson(res, 400, { ok: false, error: `${CONTROL_PATHS.faults}: ${request}` });
       try {
-        const { operation, fault, times } = JSON.parse(await readBody(req)) as { operation?: OperationId | '*'; fault: Fault; times?: number };
-        vendor.inject(operation ?? '*', fault, times ?? 1);
-        return sendJson(res, 200, { ok: true, pendingFaults: vendor.pendingFaults });
+        // inject checks the operation, the fault and times, naming the field that is wrong.
+        vendor.inject(request.operation, request.fault, request.times);
       } catch (error) {
-        return sendJson(res, 400, { ok: false, error: String(error) });
+        return sendJson(res, 400, { ok: false, error: `${CONTROL_PATHS.faults}: ${error instanceof Error ? error.message : String(error)}` });
       }
+      return sendJson(res, 200, { ok: true, pendingFaults: vendor.pendingFaults });
     }
     return sendJson(res, 404, { ok: false, error: `no control endpoint ${req.method ?? ''} ${path}` });
   }
@@ -99,10 +125,21 @@ export async function startFakeVendorServer(options: FakeVendorServerOptions = {
     peakInFlight = inFlight;
   }
 
+  // Nothing a client sends may stop the server: whatever fails while answering becomes that request's own error reply.
+  const failed = (res: ServerResponse, error: unknown): void => {
+    if (!res.headersSent && !res.destroyed) sendJson(res, 500, { ok: false, error: `the fake vendor could not answer: ${error instanceof Error ? error.message : String(error)}` });
+    else res.destroy();
+  };
+
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
+    const url = targetOf(req);
+    if (!url) {
+      req.resume();
+      sendJson(res, 400, { ok: false, error: `the request target ${JSON.stringify(req.url)} is neither a path nor an absolute URL` });
+      return;
+    }
     if (url.pathname.startsWith('/__fake/')) {
-      void control(req, res, url.pathname);
+      control(req, res, url.pathname).catch((error: unknown) => failed(res, error));
       return;
     }
     const socket = req.socket;
@@ -142,7 +179,11 @@ export async function startFakeVendorServer(options: FakeVendorServerOptions = {
           // The client went away while the fake was delaying; nothing to answer.
           done();
         },
-      );
+      )
+      .catch((error: unknown) => {
+        done();
+        failed(res, error);
+      });
   });
   server.on('connection', (socket: Socket) => {
     connections += 1;

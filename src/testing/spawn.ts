@@ -16,6 +16,8 @@ export interface SpawnFakeVendorOptions {
 
 export interface SpawnedFakeVendor {
   readonly url: string;
+  /** The readiness line as printed: the URL and the app (SDKAppID, identifier, secret key) clients sign for. */
+  readonly ready: string;
   readonly pid: number;
   stats(): Promise<FakeVendorServerStats>;
   resetStats(): Promise<void>;
@@ -24,7 +26,7 @@ export interface SpawnedFakeVendor {
   stop(): Promise<number | null>;
 }
 
-const READY = /tim-rest-fake listening on (http:\/\/\S+)/;
+const READY = /tim-rest-fake listening on (http:\/\/\S+)[^\n]*/;
 
 export function spawnFakeVendorServer(options: SpawnFakeVendorOptions = {}): Promise<SpawnedFakeVendor> {
   // From the source tree (tests, bench) the script is TypeScript and runs through tsx; from the package it is built JS.
@@ -59,6 +61,7 @@ export function spawnFakeVendorServer(options: SpawnFakeVendorOptions = {}): Pro
       };
       resolve({
         url,
+        ready: match[0],
         pid: child.pid as number,
         stats: async () => (await control('/__fake/stats')) as FakeVendorServerStats,
         resetStats: async () => void (await control('/__fake/reset', { method: 'POST' })),

@@ -280,7 +280,9 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
     },
     callsOf: (operation) => calls.filter((call) => call.operation === operation),
     inject(operation, fault, times = 1) {
-      if (operation !== '*' && !(operation in operations)) throw new TypeError(`inject: unknown operation ${String(operation)}`);
+      if (operation !== '*' && !(typeof operation === 'string' && Object.hasOwn(operations, operation))) {
+        throw new TypeError(`inject: operation must be '*' or an operation of the document, such as getFriendLists (got ${JSON.stringify(operation)})`);
+      }
       faults.add(operation, fault, times);
     },
     get pendingFaults() {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installConsumer } from '../runtimes/consumer-project.js';
 
@@ -65,7 +66,7 @@ afterAll(() => {
 describe('the published package', () => {
   it('ships exactly the built code, its declarations and the bundled description', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const allowed = /^(dist\/(src(\/[\w-]+)*|generated)\/[\w-]+\.(js|d\.ts)|bin\/tim-rest-mock\.mjs|generated\/openapi\.(yaml|json|mock\.yaml)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
+    const allowed = /^(dist\/(src(\/[\w-]+)*|generated)\/[\w-]+\.(js|d\.ts)|bin\/(tim-rest-mock|exit-with-parent)\.mjs|generated\/openapi\.(yaml|json|mock\.yaml)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
     for (const needed of ['LICENSE', 'CHANGELOG.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/generated/openapi.d.ts', 'dist/generated/validators.js', 'generated/openapi.yaml', 'generated/openapi.json']) {
       expect(files).toContain(needed);
@@ -103,6 +104,25 @@ describe('the published package', () => {
       console.log(JSON.stringify({ codes: reply.InfoItem.map((item) => item.ResultCode), calls: fake.calls.length }));`;
     const output = run(process.execPath, ['--input-type=module', '-e', script], join(work, 'app'));
     expect(JSON.parse(output)).toEqual({ codes: [0, 30001], calls: 1 });
+  });
+
+  it('bundles tim-rest-client/testing for a browser: the in-memory fake reaches no Node module', async () => {
+    writeFileSync(join(work, 'app', 'browser.mjs'), "import { createFakeVendor } from 'tim-rest-client/testing';\nconsole.log(typeof createFakeVendor);\n");
+    const result = await build({ absWorkingDir: join(work, 'app'), entryPoints: ['browser.mjs'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', metafile: true });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => input.startsWith('node:') || /(^|\/)(server|spawn|server-cli)\.js$/.test(input))).toEqual([]);
+    expect(inputs.some((input) => input.endsWith('dist/src/testing/vendor.js'))).toBe(true);
+  });
+
+  it('serves the fake over loopback from tim-rest-client/testing/server', () => {
+    const script = `
+      import { startFakeVendorServer } from 'tim-rest-client/testing/server';
+      const server = await startFakeVendorServer({ rateLimit: false });
+      const stats = await (await fetch(server.url + '/__fake/stats')).json();
+      await server.close();
+      console.log(JSON.stringify({ url: /^http:\\/\\/127\\.0\\.0\\.1:\\d+$/.test(server.url), requests: stats.requests }));`;
+    const output = run(process.execPath, ['--input-type=module', '-e', script], join(work, 'app'));
+    expect(JSON.parse(output)).toEqual({ url: true, requests: 0 });
   });
 
   it('type-checks a call with a right body', () => {

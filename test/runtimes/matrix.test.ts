@@ -1,9 +1,10 @@
 // Reach: the package installed from git as a consumer gets it (npm runs `prepare`, which builds dist/), imported by
 // Node, then the same scenarios (consumer/scenarios.mjs: the four operations, both paginations, chunking, a retry, a
 // re-sign after 70001, a business failure, UserSig vectors) run on every runtime the README names, each against its
-// own loopback upstream: Node (the one running the tests, engines' lowest), Node 22, Bun and Deno from the consumer's
-// node_modules, and workerd with the scenarios bundled by esbuild as a Workers deployment would be. The runtimes are
-// the devDependencies `node`, `bun`, `deno` and `workerd` (npm packages with platform binaries).
+// own loopback upstream: Node (the one running the tests, engines' lowest), Node 22, Node 24, Bun and Deno from the
+// consumer's node_modules, and workerd with the scenarios bundled by esbuild as a Workers deployment would be. The
+// runtimes are the test tools `node`, `node24` (npm:node@24), `bun`, `deno` and `workerd` (npm packages with platform
+// binaries, test/package.json).
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,12 +15,13 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installFromGit, root, type ConsumerProject } from './consumer-project.js';
-import type { FakeVendorServer } from '../../src/testing/index.js';
+import type { FakeVendorServer } from '../../src/testing/server-entry.js';
 import { BIG_CURSOR, startMatrixUpstream } from './upstream.js';
 
 const execFileAsync = promisify(execFile);
 const require = createRequire(import.meta.url);
-const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+// The runtimes are the test tools' (test/package.json), which `npm test` installs in test/node_modules.
+const bin = (name: string): string => join(root, 'test', 'node_modules', '.bin', name);
 const SECRET_KEY = 'matrix-test-key-not-a-secret';
 const RESULT_MARK = 'RUNTIME-RESULT ';
 
@@ -65,6 +67,7 @@ function expectedResult(sigs: string[], runtime: string): unknown {
     // apart there, so the write is not re-sent (a duplicate write would be worse than a failed one).
     refused: { code: 'NETWORK_ERROR', attempts: runtime === 'workerd' ? 1 : 3 },
     userSigs: sigs.map((sig) => ({ sig, valid: true, wrongKey: 'bad signature', expired: 'expired' })),
+    inMemoryFake: { codes: [0, 30001], calls: ['getSpecifiedFriends'] },
   };
 }
 
@@ -85,7 +88,8 @@ async function output(command: string, args: string[], cwd: string, env: NodeJS.
   return `${stdout}\n${stderr}`;
 }
 
-const node22 = join(root, 'node_modules', 'node', 'bin', 'node');
+const node22 = join(root, 'test', 'node_modules', 'node', 'bin', 'node');
+const node24 = join(root, 'test', 'node_modules', 'node24', 'bin', 'node');
 
 const runtimes: Runtime[] = [
   {
@@ -97,6 +101,11 @@ const runtimes: Runtime[] = [
     name: 'Node 22',
     version: [node22, ['--version']],
     run: (app, config) => output(node22, ['main.mjs', config], app),
+  },
+  {
+    name: 'Node 24',
+    version: [node24, ['--version']],
+    run: (app, config) => output(node24, ['main.mjs', config], app),
   },
   {
     name: 'Bun',
@@ -227,5 +236,6 @@ describe.each(runtimes)('on $name', (runtime) => {
     const listCalls = matrix.vendor.callsOf('getFriendLists').map((call) => `${String(sent(call, 'From_Account'))}:${call.httpStatus ?? '-'}/${call.errorCode ?? '-'}`);
     expect(listCalls).toEqual(['user1:200/0', 'flaky:503/-', 'flaky:200/0', 'expired-once:200/70001', 'expired-once:200/0', 'nobody:200/30003']);
     if (runtime.name === 'Node 22') expect(version).toMatch(/^v22\./);
+    if (runtime.name === 'Node 24') expect(version).toMatch(/^v24\./);
   }, 120_000);
 });

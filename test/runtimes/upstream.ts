@@ -2,7 +2,8 @@
 // server, with a small dataset for the scenarios in consumer/scenarios.mjs. The fake verifies every usersig with
 // the test's secret key, so a runtime that signs wrongly fails; the scenarios script the 503 and the 70001 themselves
 // through the server's /__fake/faults endpoint, right before the call they are for.
-import { startFakeVendorServer, type FakeDataset, type FakeVendorServer } from '../../src/testing/index.js';
+import type { FakeDataset } from '../../src/testing/index.js';
+import { startFakeVendorServer, type FakeVendorServer } from '../../src/testing/server-entry.js';
 
 export const SDK_APP_ID = 1400000000;
 export const IDENTIFIER = 'administrator';

@@ -63,6 +63,16 @@ describe('tim-rest-mock', () => {
     expect(await refused(Number(new URL(url).port))).toBe(true);
   }, 120_000);
 
+  it('leaves no Prism behind when it is killed with SIGKILL (no handler of its own runs)', async () => {
+    const mock = run(['--port', '0']);
+    const port = Number(new URL(await readyUrl(mock.stdout)).port);
+    expect(await refused(port)).toBe(false);
+    mock.child.kill('SIGKILL');
+    await mock.exited;
+    // Prism notices its stdin pipe closing and stops, releasing the port.
+    await expect.poll(() => refused(port), { timeout: 30_000, interval: 100 }).toBe(true);
+  }, 120_000);
+
   it('prints the install command and exits 1 when Prism is not installed', async () => {
     // A copy of the package's bin and document outside any node_modules tree: nothing to resolve Prism from.
     const dir = mkdtempSync(join(tmpdir(), 'tim-mock-'));

@@ -254,10 +254,16 @@ describe('scripted faults', () => {
 
   it('refuses a fault it cannot play, naming the rule', () => {
     const fake = createFakeVendor({ dataset });
-    expect(() => fake.inject('getAppGroups', { httpStatus: 99 })).toThrow(/httpStatus: 200–599/);
+    expect(() => fake.inject('getAppGroups', { httpStatus: 99 })).toThrow(/fault\.httpStatus must be an integer from 200 to 599 \(got 99\)/);
+    // A header value Node would refuse at the next call: refused now, naming the field.
+    expect(() => fake.inject('getAppGroups', { httpStatus: 502, contentType: 'text/html\r\nX-Injected: 1' })).toThrow(/fault\.contentType must be a header value.*CR, LF/);
+    expect(() => fake.inject('getAppGroups', { httpStatus: 502, contentType: 'text/html; charset=中文' })).toThrow(/fault\.contentType must be a header value: printable Latin-1/);
+    expect(() => fake.inject('getAppGroups', { code: '60007' } as never)).toThrow(/fault\.code must be an integer ErrorCode/);
+    expect(() => fake.inject('getAppGroups', { delayMs: -1 })).toThrow(/fault\.delayMs must be a finite number ≥ 0 \(got -1\)/);
+    expect(() => fake.inject('toString' as never, 60007)).toThrow(/operation must be/);
     expect(() => fake.inject('getAppGroups', {} as never)).toThrow(/inject: fault must be/);
     expect(() => fake.inject('getAppGroups', 60007, 0)).toThrow(/times must be a positive integer/);
-    expect(() => fake.inject('noSuchOperation' as never, 60007)).toThrow(/unknown operation/);
+    expect(() => fake.inject('noSuchOperation' as never, 60007)).toThrow(/operation must be '\*' or an operation of the document.*noSuchOperation/);
     expect(fake.pendingFaults).toBe(0);
   });
 

@@ -1,9 +1,11 @@
 // What every runtime of the matrix runs, through the package as a consumer imports it ('tim-rest-client' from
 // node_modules, or bundled from there for workerd): the four operations, both paginations, chunking, a retry, a
-// re-sign after 70001, a business failure, and UserSig signing/verification on fixed vectors. The result is plain
+// re-sign after 70001, a business failure, UserSig signing/verification on fixed vectors, and the in-memory fake of
+// 'tim-rest-client/testing' (which must load, and bundle for workerd, without Node's modules). The result is plain
 // JSON, compared by the test with what every runtime must produce. Plain JavaScript so that every runtime loads it
 // as it is, without a TypeScript step.
 import { ChatApiError, createChatClient, genUserSig, verifyUserSig } from 'tim-rest-client';
+import { createFakeVendor, generateDataset } from 'tim-rest-client/testing';
 
 /**
  * @param {{ upstream: string, refused: string, secretKey: string, vectors: { sdkAppId: number, identifier: string, secretKey: string, expireSeconds: number, issuedAt: number }[] }} config
@@ -109,6 +111,11 @@ export async function runScenarios(config) {
     const expired = await verifyUserSig(sig, { sdkAppId, identifier, secretKey, now: vector.issuedAt + vector.expireSeconds });
     out.userSigs.push({ sig, valid: valid.ok, wrongKey: wrongKey.ok ? 'ok' : wrongKey.reason, expired: expired.ok ? 'ok' : expired.reason });
   }
+
+  const fake = createFakeVendor({ dataset: generateDataset({ friends: 150 }), rateLimit: false });
+  const inMemory = createChatClient({ ...fake.clientOptions(), rateLimit: false });
+  const fakeFriends = await inMemory.getSpecifiedFriends({ From_Account: 'user0', To_Account: ['friend_1', 'stranger_1'], TagList: ['Tag_Profile_IM_Nick'] });
+  out.inMemoryFake = { codes: fakeFriends.InfoItem?.map((item) => item.ResultCode), calls: fake.calls.map((call) => call.operation) };
   return out;
 }
 
