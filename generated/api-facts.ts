@@ -14,6 +14,17 @@ export type Region = keyof typeof regions;
 
 export const defaultRegion: Region = "china";
 
+/** The vendor's backup host of each region that has one (for when the primary host's DNS is hijacked). */
+export const backupHosts: Readonly<Partial<Record<Region, string>>> = {
+  "china": "adminapi.my-imcloud.com",
+  "singapore": "adminapisgp.my-imcloud.com",
+  "seoul": "adminapikr.my-imcloud.com",
+  "frankfurt": "adminapiger.my-imcloud.com",
+  "india": "adminapiind.my-imcloud.com",
+  "silicon-valley": "adminapiusa.my-imcloud.com",
+  "jakarta": "adminapiidn.my-imcloud.com"
+};
+
 export const operations = {
   "getFriendLists": {
     "path": "/v4/sns/group_get",

@@ -54,10 +54,17 @@ function codeSections(codes) {
 }
 
 function regionTable(regions, defaultHost) {
+  // Host cells wrap at dots (<wbr>), so the table fits a phone's width instead of cutting the host off.
+  const hostCell = (host) => (host ? `<code>${host.replaceAll('.', '.<wbr>')}</code>` : '—');
   const rows = Object.entries(regions).map(
-    ([name, { host, location }]) => `| \`${name}\`${host === defaultHost ? ' (default)' : ''} | \`${host}\` | ${location} |`,
+    ([name, { host, backupHost, location, note }]) =>
+      `| \`${name}\`${host === defaultHost ? ' (default)' : ''} | ${hostCell(host)} | ${hostCell(backupHost)} | ${location}${note ? ` — ${note}` : ''} |`,
   );
-  return ['| Region (client option `region`) | Host | Location |', '| --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| Region (client option `region`) | Host | Backup host (client option `host: \'backup\'`) | Location |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 function resolveRef(document, node) {
@@ -158,7 +165,7 @@ function decorate(document, version) {
   const codes = document['x-error-codes'];
   const hostVariable = document.servers[0].variables.host;
   const regions = hostVariable['x-regions'];
-  hostVariable.enum = Object.values(regions).map((r) => r.host);
+  hostVariable.enum = Object.values(regions).flatMap((r) => (r.backupHost ? [r.host, r.backupHost] : [r.host]));
   const methods = listOperations(document).map(({ operation }) => `| \`${operation.operationId}\` | ${operation.summary} |`);
   document.info.version = version;
   document.info.description = document.info.description
@@ -166,7 +173,10 @@ function decorate(document, version) {
       '<!-- generated: regions -->',
       '# Regions\n\nSend each call to the host of the region where the app was created; a call sent to another ' +
         "region's host fails. The TypeScript client's `region` option takes the names of the first column.\n\n" +
-        regionTable(regions, hostVariable.default),
+        regionTable(regions, hostVariable.default) +
+        "\n\nThe vendor gives a backup host for when the primary host's DNS is hijacked (for example by an ISP). " +
+        "`host: 'backup'` sends every call there; `failover: true` sends the retry of a call whose connection failed " +
+        'to the other host of the region, for the operations marked idempotent (all four).',
     )
     .replace('<!-- generated: methods -->', ['| Method | Operation |', '| --- | --- |', ...methods].join('\n'));
   document.info.description +=

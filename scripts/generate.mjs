@@ -256,6 +256,9 @@ function generateFacts(document) {
   const hostVariable = document.servers[0].variables.host;
   const regions = Object.fromEntries(Object.entries(hostVariable['x-regions']).map(([name, { host }]) => [name, host]));
   const defaultRegion = Object.keys(regions).find((name) => regions[name] === hostVariable.default);
+  const backupHosts = Object.fromEntries(
+    Object.entries(hostVariable['x-regions']).flatMap(([name, { backupHost }]) => (backupHost ? [[name, backupHost]] : [])),
+  );
   const operations = {};
   for (const { path, method, operation } of listOperations(document)) {
     operations[operation.operationId] = {
@@ -285,6 +288,8 @@ function generateFacts(document) {
     `export const regions = ${literal(regions)} as const;\n\n` +
     'export type Region = keyof typeof regions;\n\n' +
     `export const defaultRegion: Region = ${JSON.stringify(defaultRegion)};\n\n` +
+    "/** The vendor's backup host of each region that has one (for when the primary host's DNS is hijacked). */\n" +
+    `export const backupHosts: Readonly<Partial<Record<Region, string>>> = ${literal(backupHosts)};\n\n` +
     `export const operations = ${literal(operations)} as const;\n\n` +
     `export const rateLimitMargin: number = ${JSON.stringify(document['x-rate-limit-margin'] ?? 1)};\n\n` +
     'export type OperationId = keyof typeof operations;\n\n' +

@@ -26,6 +26,7 @@ import { flows } from './pipeline/flow.js';
 import type { Pacer } from './quota/pacer.js';
 import { callerAbortError } from './pipeline/failures.js';
 import { apiFetch } from './pipeline/api-fetch.js';
+import { hostChooser } from './hosts.js';
 import type { CallOptions, RequestOf, SuccessOf } from './types.js';
 
 export type { OperationMethods };
@@ -111,7 +112,7 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   const pacerOf = (call: Call): Pacer | undefined => flowOf(call).pacer;
 
   const exchange = compose(
-    [signStage({ baseUrl: options.baseUrl, userSig, query: authQuery(options) }), turnStage(flowOf)],
+    [signStage({ hosts: hostChooser(options.hosts), userSig, query: authQuery(options) }), turnStage(flowOf)],
     envelopeStage(secretsOf)(
       attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks: options.hooks, secrets: secretsOf }),
     ),

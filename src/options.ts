@@ -6,6 +6,7 @@ import { isRegion, regionBaseUrl, regions, defaultRegion, type Region } from './
 import type { RetryPolicy } from './retry.js';
 import type { RetryOptions } from './types.js';
 import type { ClientHooks } from './pipeline/hooks.js';
+import { resolveHostPlan, type HostChoice, type HostPlan } from './hosts.js';
 
 export type { RetryOptions };
 
@@ -18,6 +19,10 @@ interface CommonOptions {
   region?: Region | undefined;
   /** Any base URL instead of a region, e.g. a mock. Plain http is refused unless the host is loopback. */
   baseUrl?: string | undefined;
+  /** Which host of the region to send to: `primary` (default) or the vendor's `backup` host (for hijacked DNS). */
+  host?: HostChoice | undefined;
+  /** Send the retry of an idempotent call whose connection failed to the region's other host (default false). */
+  failover?: boolean | undefined;
   /** Time limit of each attempt, in ms (default 10000; the server's own timeout is 3 s). */
   timeoutMs?: number | undefined;
   /** Retry policy, or false for a single attempt. */
@@ -54,6 +59,7 @@ export interface ResolvedOptions {
   identifier: string;
   credential: { kind: 'secretKey'; secretKey: string } | { kind: 'userSig'; userSig: string };
   baseUrl: string;
+  hosts: HostPlan;
   timeoutMs: number;
   retry: RetryPolicy | false;
   rateLimit: (operation: OperationId | undefined) => number | null;
@@ -199,11 +205,13 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
   if (typeof identifier !== 'string' || identifier === '') fail('identifier', 'must be a non-empty string', identifier);
   const fetchOption = options['fetch'];
   if (fetchOption !== undefined && typeof fetchOption !== 'function') fail('fetch', 'must be a function');
+  const baseUrl = resolveBaseUrl(options['region'], options['baseUrl']);
   return {
     sdkAppId: options['sdkAppId'],
     identifier,
     credential: resolveCredential(options),
-    baseUrl: resolveBaseUrl(options['region'], options['baseUrl']),
+    baseUrl,
+    hosts: resolveHostPlan({ region: options['region'], baseUrl: options['baseUrl'], host: options['host'], failover: options['failover'] }, baseUrl),
     timeoutMs: positiveInteger('timeoutMs', options['timeoutMs'], 10_000),
     retry: resolveRetry(options['retry']),
     rateLimit: resolveRateLimit(options['rateLimit']),

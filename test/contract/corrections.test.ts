@@ -3,7 +3,7 @@
 // the client is generated from, or the mock. Every block failed on the document before the correction.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorCodes as facts, operations as operationFacts, regions } from '../../generated/api-facts.js';
+import { errorCodes as facts, operations as operationFacts, regions, backupHosts } from '../../generated/api-facts.js';
 import { document, errorCodes, listOperations, operationByPath, resolve, validatorFor, describeErrors, type JsonObject } from '../support/spec-document.js';
 import { postToPrism, violationsOf, namesField } from '../support/spec-prism.js';
 
@@ -47,7 +47,7 @@ describe('3. get_appid_group_list: at most 1 call per second', () => {
 
 describe('4. regions: Tokyo, India (Mumbai), one place', () => {
   const host = ((document['servers'] as JsonObject[])[0]!['variables'] as JsonObject)['host'] as JsonObject;
-  const declared = host['x-regions'] as Record<string, { host: string; location: string }>;
+  const declared = host['x-regions'] as Record<string, { host: string; backupHost?: string; location: string; note?: string }>;
   it('names the Tokyo host tokyo, and India keeps its name with the pages\' "Mumbai" noted', () => {
     expect(declared['tokyo']?.host).toBe('adminapijpn.im.qcloud.com');
     expect(regions).toHaveProperty('tokyo', 'adminapijpn.im.qcloud.com');
@@ -55,8 +55,14 @@ describe('4. regions: Tokyo, India (Mumbai), one place', () => {
     expect(declared['india']?.location).toMatch(/Mumbai/);
   });
   it('derives the host enum and the client regions from x-regions alone', () => {
-    expect(host['enum']).toEqual(Object.values(declared).map((r) => r.host));
+    expect(host['enum']).toEqual(Object.values(declared).flatMap((r) => (r.backupHost ? [r.host, r.backupHost] : [r.host])));
     expect(regions).toEqual(Object.fromEntries(Object.entries(declared).map(([name, r]) => [name, r.host])));
+    expect(backupHosts).toEqual(Object.fromEntries(Object.entries(declared).flatMap(([name, r]) => (r.backupHost ? [[name, r.backupHost]] : []))));
+  });
+  it('says beside India that the current pages no longer list it, and that Tokyo has no backup host on any page', () => {
+    expect(declared['india']?.note).toMatch(/older vendor pages.*no longer list India/s);
+    expect(declared['tokyo']?.backupHost).toBeUndefined();
+    expect(declared['tokyo']?.note).toMatch(/No vendor page names a backup host/);
   });
 });
 

@@ -4,11 +4,12 @@ import { signStage } from '../../../src/pipeline/sign-stage.js';
 import { authQuery } from '../../../src/auth-query.js';
 import { fixedUserSig } from '../../../src/user-sig-source.js';
 import type { Attempt } from '../../../src/pipeline/context.js';
+import { hostChooser } from '../../../src/hosts.js';
 import { makeAttempt, makeCall, ok } from './support.js';
 
 it('builds the URL from the base, the path and the five parameters, and keeps the sig on the attempt', async () => {
   const seen: Attempt[] = [];
-  const handler = signStage({ baseUrl: 'https://host.example', userSig: fixedUserSig('s+g/='), query: authQuery({ sdkAppId: 1400000000, identifier: 'admin' }) })(
+  const handler = signStage({ hosts: hostChooser({ baseUrls: ['https://host.example'], failover: false }), userSig: fixedUserSig('s+g/='), query: authQuery({ sdkAppId: 1400000000, identifier: 'admin' }) })(
     async (attempt) => (seen.push({ ...attempt }), ok()),
   );
   await handler(makeAttempt(makeCall(), { url: undefined, userSig: undefined }));
