@@ -80,7 +80,9 @@ function resolveRef(document, node) {
 
 /** Whether a schema is a 64-bit integer a double may not hold (the TypeScript client carries it as a string). */
 const isWideInteger = (schema) =>
-  schema?.type === 'integer' && schema.format === 'int64' && !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
+  schema?.type === 'integer' &&
+  (schema.format === 'int64' || (typeof schema.maximum === 'number' && schema.maximum > MAX_SAFE)) &&
+  !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
 
 /** A JavaScript literal of `value` in the style of the README (unquoted keys, single quotes). */
 function tsLiteral(value, wide = () => false) {
@@ -214,8 +216,8 @@ export function mockDocument(document) {
   };
   visit(copy.components.schemas);
   copy.info.description =
-    'The document the mock serves: the published one, with the 64-bit cursors declared without `format: int64` so ' +
-    'that the mock accepts every unsigned 64-bit value.\n\n' +
+    'The document the mock serves: the published one, with no 64-bit integer a double cannot hold declared ' +
+    '`format: int64`, so that the mock accepts every unsigned 64-bit cursor.\n\n' +
     copy.info.description;
   return copy;
 }

@@ -29,8 +29,13 @@ function resolveRef(document, ref) {
   return { name: match[1], schema: document.components.schemas[match[1]] };
 }
 
+// A wide integer is an int64 without a safe `maximum`, or an integer whose declared `maximum` is beyond 2^53 − 1 (the
+// unsigned 64-bit cursors, which carry no `format` because OpenAPI's int64 is signed).
 const isWideInt64 = (schema) =>
-  schema !== null && typeof schema === 'object' && schema.format === 'int64' && !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
+  schema !== null &&
+  typeof schema === 'object' &&
+  (schema.format === 'int64' || (schema.type === 'integer' && typeof schema.maximum === 'number' && schema.maximum > MAX_SAFE)) &&
+  !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
 
 // The YAML/JSON parsers hold 18446744073709551615 (2^64 − 1) and 9223372036854775807 (2^63 − 1) as the doubles 2^64
 // and 2^63; read back, those doubles stand for the bounds they were written as.
