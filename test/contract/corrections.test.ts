@@ -89,10 +89,12 @@ describe('6. error codes from the vendor\'s current error-code page', () => {
   it('60004 and 60005 include account or signature errors', () => {
     for (const code of [60004, 60005]) expect(byCode.get(code)?.description).toMatch(/account or signature error/);
   });
-  it('lists 60013, 70050 (retry after one minute, not at once) and 70051', () => {
+  it('lists 60013, 70050 (a one-minute lock that a repeat of the same usersig hits again: not retried) and 70051', () => {
     expect(byCode.get(60013)?.description).toMatch(/parse/);
-    expect(byCode.get(70050)).toMatchObject({ retryable: true, minRetryWaitMs: 60_000 });
-    expect(facts[70050]).toMatchObject({ retryable: true, minRetryWaitMs: 60_000 });
+    expect(byCode.get(70050)).toMatchObject({ retryable: false, minRetryWaitMs: 60_000 });
+    expect(facts[70050]).toMatchObject({ retryable: false, resign: false, minRetryWaitMs: 60_000 });
+    expect(byCode.get(70050)?.description).toMatch(/same UserSig again after the minute hits the lock again/);
+    expect(byCode.get(70050)?.description).toMatch(/pre-made UserSig is never worth retrying/);
     expect(byCode.get(70051)).toMatchObject({ retryable: false });
     expect(byCode.get(70051)?.description).toMatch(/blocklisted/);
   });

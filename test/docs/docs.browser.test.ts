@@ -229,7 +229,7 @@ describe('API reference page (Redoc) in headless Chromium', () => {
       expect(cells[1]).toBe(plain(entry.description));
       expect(cells[2], `${entry.code}: what the client does`).toMatch(/\S/);
     }
-    expect(byCode.get('70050')?.[2]).toBe('waits 60 s, retries');
+    expect(byCode.get('70050')?.[2]).toBe('no retry');
     expect(byCode.get('60007')?.[2]).toBe('slows down, retries');
     expect(byCode.get('70001')?.[2]).toBe('re-signs, retries once');
 
