@@ -7,7 +7,8 @@ export const regions = {
   "frankfurt": "adminapiger.im.qcloud.com",
   "india": "adminapiind.im.qcloud.com",
   "silicon-valley": "adminapiusa.im.qcloud.com",
-  "jakarta": "adminapiidn.im.qcloud.com"
+  "jakarta": "adminapiidn.im.qcloud.com",
+  "riyadh": "adminapiksa.im.qcloud.com"
 } as const;
 
 export type Region = keyof typeof regions;

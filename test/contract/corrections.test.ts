@@ -20,7 +20,9 @@ describe('1. group_get LastSequence: absent from the current page, optional, not
   it('is optional and described as accepted by older versions, absent from the current page', () => {
     expect(request['required']).not.toContain('LastSequence');
     expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/older versions/);
-    expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/absent from the vendor's current page/);
+    expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/Absent from the vendor's current page \(English and Chinese/);
+    // Described, not settled: no rule the mock would enforce, and the peers that still send it are named.
+    expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/some peer SDKs still send it/);
   });
   it('is no longer recommended: neither the operation nor CurrentSequence tells callers to send it', () => {
     expect(String(pathItem('/v4/sns/group_get')['description'])).not.toMatch(/LastSequence/);
@@ -60,9 +62,41 @@ describe('4. regions: Tokyo, India (Mumbai), one place', () => {
     expect(backupHosts).toEqual(Object.fromEntries(Object.entries(declared).flatMap(([name, r]) => (r.backupHost ? [[name, r.backupHost]] : []))));
   });
   it('says beside India that the current pages no longer list it, and that Tokyo has no backup host on any page', () => {
-    expect(declared['india']?.note).toMatch(/older vendor pages.*no longer list India/s);
+    expect(declared['india']?.note).toMatch(/earlier versions of the vendor's pages.*no longer list India/s);
     expect(declared['tokyo']?.backupHost).toBeUndefined();
     expect(declared['tokyo']?.note).toMatch(/No vendor page names a backup host/);
+  });
+});
+
+describe('group_get NeedFriend: the pages contradict themselves, and the description says so', () => {
+  it('keeps "valid only when GroupName is empty" as the table\'s word, beside the sample that sends both', () => {
+    const text = descriptionOf('GroupGetRequest', 'NeedFriend');
+    expect(text).toMatch(/valid only when `GroupName` is empty/);
+    expect(text).toMatch(/"complete" sample sends\s+both/);
+  });
+  it('leaves the combination valid (no dependency rule the mock would enforce)', () => {
+    const request = schemas['GroupGetRequest']!;
+    for (const keyword of ['dependentSchemas', 'dependencies', 'oneOf', 'not', 'if']) expect(request).not.toHaveProperty(keyword);
+  });
+});
+
+describe('the 64-bit cursors are consistent', () => {
+  it('carry no signed int64 format with an unsigned maximum, and every int64 stays within the signed range', () => {
+    const cursor = schemas['Int64Cursor']!;
+    expect(cursor).not.toHaveProperty('format');
+    expect(cursor).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(String(cursor['description'])).toMatch(/4454685361/);
+    expect(String(cursor['description'])).toMatch(/9040992949/);
+    expect(String(cursor['description'])).toMatch(/assumed/);
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === 'object') {
+        const schema = node as JsonObject;
+        if (schema['format'] === 'int64' && typeof schema['maximum'] === 'number') expect(schema['maximum']).toBeLessThanOrEqual(2 ** 63);
+        Object.values(schema).forEach(visit);
+      }
+    };
+    visit(schemas);
   });
 });
 
