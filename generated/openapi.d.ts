@@ -188,11 +188,11 @@ export interface components {
         /**
          * Int64Cursor
          * @description A cursor or sequence: an unsigned 64-bit integer, 0 to 18446744073709551615. The vendor's pages type it only
-         *     "Integer"; the largest values on record are 4454685361 (the vendor's `get_appid_group_list` sample) and 9040992949
-         *     (a user's report), both below 2^53. The unsigned 64-bit range is assumed, as the Rust peer declares it (`u64`; the
-         *     Go peer uses `int`, signed 64-bit); it carries no `format` because OpenAPI's `int64` is signed. A double holds integers exactly only
-         *     up to 2^53 − 1, so a client parses it and sends it back without rounding: the TypeScript client gives it as a
-         *     decimal string and checks the whole declared range on its digits.
+         *     "Integer"; the largest value on a vendor page is 4454685361 (the `get_appid_group_list` sample), below 2^53. The
+         *     unsigned 64-bit range is assumed, as the Rust peer declares it (`u64`; the Go peer uses `int`, signed 64-bit); it
+         *     carries no `format` because OpenAPI's `int64` is signed. A double holds integers exactly only up to 2^53 − 1, so a
+         *     client parses it and sends it back without rounding: the TypeScript client gives it as a decimal string and checks
+         *     the whole declared range on its digits.
          */
         Int64Cursor: string;
         /**

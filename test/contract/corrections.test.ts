@@ -86,7 +86,6 @@ describe('the 64-bit cursors are consistent', () => {
     expect(cursor).not.toHaveProperty('format');
     expect(cursor).toMatchObject({ type: 'integer', minimum: 0 });
     expect(String(cursor['description'])).toMatch(/4454685361/);
-    expect(String(cursor['description'])).toMatch(/9040992949/);
     expect(String(cursor['description'])).toMatch(/assumed/);
     const visit = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(visit);
