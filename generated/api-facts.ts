@@ -475,7 +475,7 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "60020": {
-    "description": "The app has no usable paid package. The vendor's pages differ on the cause — the Pro package has expired and the app is disabled, or no package has been bought or it is still being set up — and agree that a package bought now takes effect after about 5 minutes. Buy or renew it in the console, then wait.",
+    "description": "The app's Pro package has expired and the app is disabled. Buy a package again in the console; it takes effect 5 minutes after the purchase, so calls made before then still fail.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
