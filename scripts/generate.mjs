@@ -9,6 +9,7 @@ import ts from 'typescript';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { buildBundle, serializeBundle, bundlePaths, listOperations } from './bundle.mjs';
+import { generateReplyShapes } from './reply-shapes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = (name) => `${root}generated/${name}`;
@@ -346,6 +347,7 @@ const files = {
   [out('api-facts.ts')]: generateFacts(document),
   [out('methods.ts')]: generateMethods(document),
   [out('wire-fields.ts')]: generateWireFields(document),
+  [out('reply-shapes.ts')]: generateReplyShapes(document, listOperations(document), HEADER),
 };
 
 if (check) {

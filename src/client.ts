@@ -27,6 +27,7 @@ import type { Pacer } from './quota/pacer.js';
 import { callerAbortError } from './pipeline/failures.js';
 import { apiFetch } from './pipeline/api-fetch.js';
 import { hostChooser } from './hosts.js';
+import { watchDrift } from './drift/watch.js';
 import type { CallOptions, RequestOf, SuccessOf } from './types.js';
 
 export type { OperationMethods };
@@ -114,7 +115,9 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   const exchange = compose(
     [signStage({ hosts: hostChooser(options.hosts), userSig, query: authQuery(options) }), turnStage(flowOf)],
     envelopeStage(secretsOf)(
-      attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks: options.hooks, secrets: secretsOf }),
+      watchDrift(options.onDrift)(
+        attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks: options.hooks, secrets: secretsOf }),
+      ),
     ),
   );
   const run = compose(

@@ -7,6 +7,7 @@ import type { RetryPolicy } from './retry.js';
 import type { RetryOptions } from './types.js';
 import type { ClientHooks } from './pipeline/hooks.js';
 import { resolveHostPlan, type HostChoice, type HostPlan } from './hosts.js';
+import { resolveDriftListener, type DriftListener } from './drift/watch.js';
 
 export type { RetryOptions };
 
@@ -48,6 +49,8 @@ interface CommonOptions {
   maxReplyBytes?: number | undefined;
   /** Hooks for logging, tracing and metrics. */
   hooks?: ClientHooks | undefined;
+  /** Called with the differences between a reply and the document, when there are any (never fails the call). */
+  onDrift?: DriftListener | undefined;
 }
 
 /** Exactly one of secretKey (the client signs and caches usersigs) or userSig (pre-made). */
@@ -72,6 +75,7 @@ export interface ResolvedOptions {
   headers: Record<string, string>;
   maxReplyBytes: number;
   hooks: ClientHooks;
+  onDrift: DriftListener | undefined;
 }
 
 /** The vendor caps a reply at 1 MB; twice that leaves room for the envelope and JSON escaping. */
@@ -222,5 +226,6 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
     headers: resolveHeaders(options['headers'], options['userAgent']),
     maxReplyBytes: positiveInteger('maxReplyBytes', options['maxReplyBytes'], DEFAULT_MAX_REPLY_BYTES),
     hooks: resolveHooks(options['hooks']),
+    onDrift: resolveDriftListener(options['onDrift']),
   };
 }
