@@ -117,11 +117,18 @@ export function codeSamples(document, path, operation) {
   const value = resolveRef(document, first).value;
   const schema = resolveRef(document, media.schema);
   const wide = (key) => isWideInteger(resolveRef(document, schema.properties?.[key]));
-  const host = document.servers[0].variables.host.default;
+  const { default: host, 'x-regions': regions } = document.servers[0].variables.host;
   const query = `sdkappid=${PLACEHOLDERS.sdkappid}&identifier=${PLACEHOLDERS.identifier}&usersig=${PLACEHOLDERS.usersig}&random=$RANDOM&contenttype=json`;
+  const singapore = regions.singapore?.host ?? host;
   const curl =
-    `# The "${name}" example. Set SDKAPPID, IDENTIFIER (an app admin)\n# and USERSIG first; $RANDOM is a new random number per call.\n` +
-    `curl -X POST "https://${host}${path}?${query}" \\\n` +
+    `# The "${name}" example. Set SDKAPPID, IDENTIFIER (an app admin),\n` +
+    `# TIM_SECRET_KEY, and TIM_HOST: your region's host from Regions\n` +
+    `# (${host} for China, ${singapore} for Singapore, …).\n` +
+    `TIM_HOST=\${TIM_HOST:-${host}}\n` +
+    '# A UserSig valid for one day, signed by the package (the key is not sent):\n' +
+    `USERSIG=$(node -e "import('tim-rest-client').then(async (m) => console.log(await m.genUserSig({ sdkAppId: +process.env.SDKAPPID, identifier: process.env.IDENTIFIER, secretKey: process.env.TIM_SECRET_KEY, expireSeconds: 86400 })))")\n` +
+    '# $RANDOM is a new random number per call.\n' +
+    `curl -X POST "https://$TIM_HOST${path}?${query}" \\\n` +
     `  -H 'Content-Type: application/json' \\\n` +
     `  -d '${JSON.stringify(value).replace(/'/g, "'\\''")}'`;
   const ts =
