@@ -27,7 +27,8 @@ const PLACEHOLDERS = { sdkappid: '$SDKAPPID', identifier: '$IDENTIFIER', usersig
 
 /** What the client does with a code by itself (short: it is a table column). */
 function clientAction(c) {
-  if (c.resign) return 're-signs, retries once';
+  // A non-breaking hyphen (U+2011): the column is narrow, and "re-" alone on a line reads as a broken word.
+  if (c.resign) return 're\u2011signs, retries once';
   if (c.rateLimit) return 'slows down, retries';
   if (c.retryable && c.minRetryWaitMs) return `waits ${c.minRetryWaitMs / 1000} s, retries`;
   if (c.retryable) return 'retries';
@@ -54,17 +55,14 @@ function codeSections(codes) {
 }
 
 function regionTable(regions, defaultHost) {
-  // Host cells wrap at dots (<wbr>), so the table fits a phone's width instead of cutting the host off.
-  const hostCell = (host) => (host ? `<code>${host.replaceAll('.', '.<wbr>')}</code>` : '—');
+  // The backup host sits under the primary one, so the table keeps three columns and fits the page's middle column;
+  // on a phone, host names may wrap (docs.mjs), at the dots first (<wbr>).
+  const hostCell = (host) => `<code>${host.replaceAll('.', '.<wbr>')}</code>`;
   const rows = Object.entries(regions).map(
     ([name, { host, backupHost, location, note }]) =>
-      `| \`${name}\`${host === defaultHost ? ' (default)' : ''} | ${hostCell(host)} | ${hostCell(backupHost)} | ${location}${note ? ` — ${note}` : ''} |`,
+      `| \`${name}\`${host === defaultHost ? ' (default)' : ''} | ${hostCell(host)}${backupHost ? `<br>backup: ${hostCell(backupHost)}` : ''} | ${location}${note ? ` — ${note}` : ''} |`,
   );
-  return [
-    '| Region (client option `region`) | Host | Backup host (client option `host: \'backup\'`) | Location |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  return ['| Region (client option `region`) | Host, and backup host (option `host`) | Location |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 function resolveRef(document, node) {
