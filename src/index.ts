@@ -18,7 +18,7 @@ export { genUserSig, verifyUserSig } from './user-sig.js';
 export type { GenUserSigOptions, VerifyUserSigOptions, VerifyUserSigResult, VerifyUserSigFailure } from './user-sig.js';
 export { regions, defaultRegion, type Region } from './regions.js';
 export type { HostChoice } from './hosts.js';
-export { driftOf, type DriftFinding, type DriftKind } from './drift/check.js';
+export type { DriftFinding, DriftKind } from './drift/check.js';
 export type { DriftReport, DriftListener } from './drift/watch.js';
 export { errorCodes, operations, type OperationId, type DocumentedErrorCode } from '../generated/api-facts.js';
 export type { PagedOperationId } from './paginate.js';
