@@ -7,12 +7,24 @@ export const regions = {
   "frankfurt": "adminapiger.im.qcloud.com",
   "india": "adminapiind.im.qcloud.com",
   "silicon-valley": "adminapiusa.im.qcloud.com",
-  "jakarta": "adminapiidn.im.qcloud.com"
+  "jakarta": "adminapiidn.im.qcloud.com",
+  "riyadh": "adminapiksa.im.qcloud.com"
 } as const;
 
 export type Region = keyof typeof regions;
 
 export const defaultRegion: Region = "china";
+
+/** The vendor's backup host of each region that has one (for when the primary host's DNS is hijacked). */
+export const backupHosts: Readonly<Partial<Record<Region, string>>> = {
+  "china": "adminapi.my-imcloud.com",
+  "singapore": "adminapisgp.my-imcloud.com",
+  "seoul": "adminapikr.my-imcloud.com",
+  "frankfurt": "adminapiger.my-imcloud.com",
+  "india": "adminapiind.my-imcloud.com",
+  "silicon-valley": "adminapiusa.my-imcloud.com",
+  "jakarta": "adminapiidn.my-imcloud.com"
+};
 
 export const operations = {
   "getFriendLists": {
@@ -463,7 +475,7 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "60020": {
-    "description": "The paid plan has expired and the app is disabled. Renew it in the console.",
+    "description": "The app's Pro package has expired and the app is disabled. Buy a package again in the console; it takes effect 5 minutes after the purchase, so calls made before then still fail.",
     "retryable": false,
     "resign": false,
     "rateLimit": false,
@@ -551,8 +563,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "70050": {
-    "description": "UserSig verification failed too many times, so checks for this account are paused. Fix the UserSig (secret key, identifier, SDKAppID), then retry after one minute.",
-    "retryable": true,
+    "description": "UserSig verification failed too many times, so the account is locked for one minute. Sending the same UserSig again after the minute hits the lock again; fix what made it fail (secret key, identifier, SDKAppID), sign a new UserSig and send after the minute. A fixed, pre-made UserSig is never worth retrying.",
+    "retryable": false,
     "resign": false,
     "rateLimit": false,
     "minRetryWaitMs": 60000,
@@ -583,14 +595,6 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
     "operations": null
   },
   "70169": {
-    "description": "Internal timeout. Try again.",
-    "retryable": true,
-    "resign": false,
-    "rateLimit": false,
-    "minRetryWaitMs": null,
-    "operations": null
-  },
-  "70202": {
     "description": "Internal timeout. Try again.",
     "retryable": true,
     "resign": false,
@@ -633,4 +637,4 @@ export const errorCodes: Readonly<Record<number, ErrorCodeFacts>> = {
 };
 
 /** Every ErrorCode the document lists, for editor completion of `ChatApiError.code`. */
-export type DocumentedErrorCode = 10002 | 10004 | 10007 | 10018 | 30001 | 30003 | 30004 | 30006 | 30007 | 50001 | 50002 | 50003 | 50004 | 50005 | 51006 | 51007 | 51008 | 51009 | 51010 | 51011 | 51012 | 51013 | 60002 | 60003 | 60004 | 60005 | 60006 | 60007 | 60008 | 60009 | 60010 | 60011 | 60012 | 60013 | 60014 | 60015 | 60016 | 60017 | 60018 | 60019 | 60020 | 60021 | 70001 | 70002 | 70003 | 70005 | 70009 | 70013 | 70014 | 70016 | 70020 | 70050 | 70051 | 70052 | 70107 | 70169 | 70202 | 70398 | 70402 | 70403 | 70500;
+export type DocumentedErrorCode = 10002 | 10004 | 10007 | 10018 | 30001 | 30003 | 30004 | 30006 | 30007 | 50001 | 50002 | 50003 | 50004 | 50005 | 51006 | 51007 | 51008 | 51009 | 51010 | 51011 | 51012 | 51013 | 60002 | 60003 | 60004 | 60005 | 60006 | 60007 | 60008 | 60009 | 60010 | 60011 | 60012 | 60013 | 60014 | 60015 | 60016 | 60017 | 60018 | 60019 | 60020 | 60021 | 70001 | 70002 | 70003 | 70005 | 70009 | 70013 | 70014 | 70016 | 70020 | 70050 | 70051 | 70052 | 70107 | 70169 | 70398 | 70402 | 70403 | 70500;

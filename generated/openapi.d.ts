@@ -138,6 +138,15 @@ export interface paths {
          *     Paging: send `StartIndex` 0 for the first page, then the `NextStartIndex` of each reply, until a reply's
          *     `CompleteFlag` is 1.
          *
+         *     Restrictions (the vendor's current page of this call):
+         *     - Conversation groups and standard marks need the Pro, Pro Plus or Enterprise edition (the current English page
+         *       says "Ultimate Edition or Enterprise Edition"; the pages of the related write calls name Pro, Pro Plus and
+         *       Enterprise). Custom marks have no such restriction.
+         *     - At most 20 conversation groups per user and 1,000 conversations per group; marked conversations (standard and
+         *       custom marks together) are capped at 1,000. Going beyond either fails with 51008.
+         *     - The pull may be incomplete: the conversations it can return are limited by the package's number of
+         *       conversations pulled from the cloud, so grouped or marked conversations beyond that limit may be missing.
+         *
          *
          *     **Rate limit:** 200 calls per second.
          *
@@ -178,9 +187,12 @@ export interface components {
         UserId: string;
         /**
          * Int64Cursor
-         * Format: int64
-         * @description An unsigned 64-bit integer (cursor or sequence), 0 to 18446744073709551615. Values above 2^53 occur, which a
-         *     double cannot hold: parse it and send it back without rounding (the TypeScript client gives it as a decimal string).
+         * @description A cursor or sequence: an unsigned 64-bit integer, 0 to 18446744073709551615. The vendor's pages type it only
+         *     "Integer"; the largest value on a vendor page is 4454685361 (the `get_appid_group_list` sample), below 2^53. The
+         *     unsigned 64-bit range is assumed, as the Rust peer declares it (`u64`; the Go peer uses `int`, signed 64-bit); it
+         *     carries no `format` because OpenAPI's `int64` is signed. A double holds integers exactly only up to 2^53 − 1, so a
+         *     client parses it and sends it back without rounding: the TypeScript client gives it as a decimal string and checks
+         *     the whole declared range on its digits.
          */
         Int64Cursor: string;
         /**
@@ -191,14 +203,17 @@ export interface components {
             /** @description UserID of the account whose friend lists are pulled. */
             From_Account: components["schemas"]["UserId"];
             /**
-             * @description Accepted by older versions of this call (the `CurrentSequence` of an earlier pull, 0 the first time; valid only
-             *     when `GroupName` is empty) and absent from the vendor's current page, which pulls every list without it. Optional;
-             *     there is no need to send it.
+             * @description Absent from the vendor's current page (English and Chinese versions of `group_get`) and from the vendor's 2022
+             *     OpenAPI file; an earlier version of the page listed it as required (the `CurrentSequence` of an earlier pull, 0
+             *     the first time), and some peer SDKs still send it. Optional: accepted by older versions of the call; what the
+             *     service does with it today is not documented, so there is no need to send it, and it is not refused.
              */
             LastSequence?: string | bigint | number;
             /**
              * @description `Need_Friend_Type_Yes` also returns the UserIDs in each list (`To_Account`). Absent, only the lists are returned.
-             *     Valid only when `GroupName` is empty.
+             *     The field table says it is valid only when `GroupName` is empty, yet the vendor's own "complete" sample sends
+             *     both and its reply carries `To_Account`: the pages contradict themselves, so the combination is accepted and
+             *     its effect is not promised.
              * @enum {string}
              */
             NeedFriend?: "Need_Friend_Type_Yes";

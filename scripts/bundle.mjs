@@ -27,7 +27,8 @@ const PLACEHOLDERS = { sdkappid: '$SDKAPPID', identifier: '$IDENTIFIER', usersig
 
 /** What the client does with a code by itself (short: it is a table column). */
 function clientAction(c) {
-  if (c.resign) return 're-signs, retries once';
+  // A non-breaking hyphen (U+2011): the column is narrow, and "re-" alone on a line reads as a broken word.
+  if (c.resign) return 're\u2011signs, retries once';
   if (c.rateLimit) return 'slows down, retries';
   if (c.retryable && c.minRetryWaitMs) return `waits ${c.minRetryWaitMs / 1000} s, retries`;
   if (c.retryable) return 'retries';
@@ -54,10 +55,14 @@ function codeSections(codes) {
 }
 
 function regionTable(regions, defaultHost) {
+  // The backup host sits under the primary one, so the table keeps three columns and fits the page's middle column;
+  // on a phone, host names may wrap (docs.mjs), at the dots first (<wbr>).
+  const hostCell = (host) => `<code>${host.replaceAll('.', '.<wbr>')}</code>`;
   const rows = Object.entries(regions).map(
-    ([name, { host, location }]) => `| \`${name}\`${host === defaultHost ? ' (default)' : ''} | \`${host}\` | ${location} |`,
+    ([name, { host, backupHost, location, note }]) =>
+      `| \`${name}\`${host === defaultHost ? ' (default)' : ''} | ${hostCell(host)}${backupHost ? `<br>backup: ${hostCell(backupHost)}` : ''} | ${location}${note ? ` — ${note}` : ''} |`,
   );
-  return ['| Region (client option `region`) | Host | Location |', '| --- | --- | --- |', ...rows].join('\n');
+  return ['| Region (client option `region`) | Host, and backup host (option `host`) | Location |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 function resolveRef(document, node) {
@@ -73,7 +78,9 @@ function resolveRef(document, node) {
 
 /** Whether a schema is a 64-bit integer a double may not hold (the TypeScript client carries it as a string). */
 const isWideInteger = (schema) =>
-  schema?.type === 'integer' && schema.format === 'int64' && !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
+  schema?.type === 'integer' &&
+  (schema.format === 'int64' || (typeof schema.maximum === 'number' && schema.maximum > MAX_SAFE)) &&
+  !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
 
 /** A JavaScript literal of `value` in the style of the README (unquoted keys, single quotes). */
 function tsLiteral(value, wide = () => false) {
@@ -108,11 +115,18 @@ export function codeSamples(document, path, operation) {
   const value = resolveRef(document, first).value;
   const schema = resolveRef(document, media.schema);
   const wide = (key) => isWideInteger(resolveRef(document, schema.properties?.[key]));
-  const host = document.servers[0].variables.host.default;
+  const { default: host, 'x-regions': regions } = document.servers[0].variables.host;
   const query = `sdkappid=${PLACEHOLDERS.sdkappid}&identifier=${PLACEHOLDERS.identifier}&usersig=${PLACEHOLDERS.usersig}&random=$RANDOM&contenttype=json`;
+  const singapore = regions.singapore?.host ?? host;
   const curl =
-    `# The "${name}" example. Set SDKAPPID, IDENTIFIER (an app admin)\n# and USERSIG first; $RANDOM is a new random number per call.\n` +
-    `curl -X POST "https://${host}${path}?${query}" \\\n` +
+    `# The "${name}" example. Set SDKAPPID, IDENTIFIER (an app admin),\n` +
+    `# TIM_SECRET_KEY, and TIM_HOST: your region's host from Regions\n` +
+    `# (${host} for China, ${singapore} for Singapore, …).\n` +
+    `TIM_HOST=\${TIM_HOST:-${host}}\n` +
+    '# A UserSig valid for one day, signed by the package (the key is not sent):\n' +
+    `USERSIG=$(node -e "import('tim-rest-client').then(async (m) => console.log(await m.genUserSig({ sdkAppId: +process.env.SDKAPPID, identifier: process.env.IDENTIFIER, secretKey: process.env.TIM_SECRET_KEY, expireSeconds: 86400 })))")\n` +
+    '# $RANDOM is a new random number per call.\n' +
+    `curl -X POST "https://$TIM_HOST${path}?${query}" \\\n` +
     `  -H 'Content-Type: application/json' \\\n` +
     `  -d '${JSON.stringify(value).replace(/'/g, "'\\''")}'`;
   const ts =
@@ -158,7 +172,7 @@ function decorate(document, version) {
   const codes = document['x-error-codes'];
   const hostVariable = document.servers[0].variables.host;
   const regions = hostVariable['x-regions'];
-  hostVariable.enum = Object.values(regions).map((r) => r.host);
+  hostVariable.enum = Object.values(regions).flatMap((r) => (r.backupHost ? [r.host, r.backupHost] : [r.host]));
   const methods = listOperations(document).map(({ operation }) => `| \`${operation.operationId}\` | ${operation.summary} |`);
   document.info.version = version;
   document.info.description = document.info.description
@@ -166,7 +180,10 @@ function decorate(document, version) {
       '<!-- generated: regions -->',
       '# Regions\n\nSend each call to the host of the region where the app was created; a call sent to another ' +
         "region's host fails. The TypeScript client's `region` option takes the names of the first column.\n\n" +
-        regionTable(regions, hostVariable.default),
+        regionTable(regions, hostVariable.default) +
+        "\n\nThe vendor gives a backup host for when the primary host's DNS is hijacked (for example by an ISP). " +
+        "`host: 'backup'` sends every call there; `failover: true` sends the retry of a call whose connection failed " +
+        'to the other host of the region, for the operations marked idempotent (all four).',
     )
     .replace('<!-- generated: methods -->', ['| Method | Operation |', '| --- | --- |', ...methods].join('\n'));
   document.info.description +=
@@ -204,8 +221,8 @@ export function mockDocument(document) {
   };
   visit(copy.components.schemas);
   copy.info.description =
-    'The document the mock serves: the published one, with the 64-bit cursors declared without `format: int64` so ' +
-    'that the mock accepts every unsigned 64-bit value.\n\n' +
+    'The document the mock serves: the published one, with no 64-bit integer a double cannot hold declared ' +
+    '`format: int64`, so that the mock accepts every unsigned 64-bit cursor.\n\n' +
     copy.info.description;
   return copy;
 }

@@ -7,6 +7,8 @@
 //     so Redoc renders in the browser with its default hash routing (#/friend-lists/getfriendlists). The prerendered markup carries history-style links ("/friends")
 //     that the hash router keeps after hydration, and those break from file:// and on "open in new tab".
 //  2. The "API docs by Redocly" attribution loads its logo from cdn.redoc.ly; it gets an inline SVG instead.
+//  1c. In its place, a block the browser paints at once (docs-first-content.mjs): title, install, first code sample,
+//     Regions; it is removed when Redoc has rendered.
 //  3. A Content-Security-Policy <meta> lets the page load nothing but itself (inline code, data: and blob: URLs), so
 //     any future external reference is blocked, and shows up as a CSP violation, instead of leaking a request.
 // Finally the HTML is checked: no external script/link/img/iframe source, no url(http…) in CSS, no CDN host left.
@@ -16,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { firstContent } from './docs-first-content.mjs';
 import { ensureTestTools, resolveTestTool, toolsNode } from './test-tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,9 +73,11 @@ const CSP = [
 
 // Redoc lets table cells break anywhere, so a host or a method name in the narrow middle column was cut mid-word
 // ("console.tim.qq|.com"). Names in code spans stay whole; prose cells wrap between words only.
+// On a phone the Regions table would still be wider than the screen: there, names in code spans may wrap.
 const READABLE_TABLES = [
   '#redoc td, #redoc th { word-break: normal; overflow-wrap: normal; hyphens: manual; }',
   '#redoc td code, #redoc th code { white-space: nowrap; word-break: keep-all; }',
+  '@media (max-width: 600px) { #redoc td code, #redoc th code { white-space: normal; overflow-wrap: anywhere; } }',
 ].join(' ');
 
 /** Hosts that must not appear anywhere in the page (Redoc's CDNs, web-font and package CDNs). */
@@ -85,12 +91,12 @@ function replaceOnce(html, search, replacement, what) {
   return html.replace(search, () => replacement);
 }
 
-function makeSelfContained(html) {
+function makeSelfContained(html, document) {
   // 1. Drop the prerendered markup: from <div id="redoc"> to the </div> right before the inline module script.
   html = replaceOnce(
     html,
     /<div id="redoc">[\s\S]*?<\/div>(?=\s*<script type="module">)/g,
-    '<div id="redoc"></div>',
+    `${firstContent(document)}<div id="redoc"></div>`,
     'prerendered <div id="redoc">',
   );
   // 1b. Its styles go too (a quarter of a megabyte): styled-components injects what the browser-side render uses.
@@ -143,7 +149,7 @@ export async function buildDocs({ outDir = join(root, 'docs-build'), spec = join
       const { stdout = '', stderr = '' } = /** @type {{ stdout?: string, stderr?: string }} */ (error);
       throw new Error(`docs: redocly build-docs failed\n${stdout}${stderr}`, { cause: error });
     }
-    const html = makeSelfContained(await readFile(raw, 'utf8'));
+    const html = makeSelfContained(await readFile(raw, 'utf8'), parse(await readFile(spec, 'utf8')));
     checkSelfContained(html);
     await mkdir(outDir, { recursive: true });
     const file = join(outDir, 'index.html');

@@ -9,6 +9,7 @@ import ts from 'typescript';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { buildBundle, serializeBundle, bundlePaths, listOperations } from './bundle.mjs';
+import { generateReplyShapes } from './reply-shapes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = (name) => `${root}generated/${name}`;
@@ -29,8 +30,13 @@ function resolveRef(document, ref) {
   return { name: match[1], schema: document.components.schemas[match[1]] };
 }
 
+// A wide integer is an int64 without a safe `maximum`, or an integer whose declared `maximum` is beyond 2^53 − 1 (the
+// unsigned 64-bit cursors, which carry no `format` because OpenAPI's int64 is signed).
 const isWideInt64 = (schema) =>
-  schema !== null && typeof schema === 'object' && schema.format === 'int64' && !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
+  schema !== null &&
+  typeof schema === 'object' &&
+  (schema.format === 'int64' || (schema.type === 'integer' && typeof schema.maximum === 'number' && schema.maximum > MAX_SAFE)) &&
+  !(typeof schema.maximum === 'number' && schema.maximum <= MAX_SAFE);
 
 // The YAML/JSON parsers hold 18446744073709551615 (2^64 − 1) and 9223372036854775807 (2^63 − 1) as the doubles 2^64
 // and 2^63; read back, those doubles stand for the bounds they were written as.
@@ -256,6 +262,9 @@ function generateFacts(document) {
   const hostVariable = document.servers[0].variables.host;
   const regions = Object.fromEntries(Object.entries(hostVariable['x-regions']).map(([name, { host }]) => [name, host]));
   const defaultRegion = Object.keys(regions).find((name) => regions[name] === hostVariable.default);
+  const backupHosts = Object.fromEntries(
+    Object.entries(hostVariable['x-regions']).flatMap(([name, { backupHost }]) => (backupHost ? [[name, backupHost]] : [])),
+  );
   const operations = {};
   for (const { path, method, operation } of listOperations(document)) {
     operations[operation.operationId] = {
@@ -285,6 +294,8 @@ function generateFacts(document) {
     `export const regions = ${literal(regions)} as const;\n\n` +
     'export type Region = keyof typeof regions;\n\n' +
     `export const defaultRegion: Region = ${JSON.stringify(defaultRegion)};\n\n` +
+    "/** The vendor's backup host of each region that has one (for when the primary host's DNS is hijacked). */\n" +
+    `export const backupHosts: Readonly<Partial<Record<Region, string>>> = ${literal(backupHosts)};\n\n` +
     `export const operations = ${literal(operations)} as const;\n\n` +
     `export const rateLimitMargin: number = ${JSON.stringify(document['x-rate-limit-margin'] ?? 1)};\n\n` +
     'export type OperationId = keyof typeof operations;\n\n' +
@@ -336,6 +347,7 @@ const files = {
   [out('api-facts.ts')]: generateFacts(document),
   [out('methods.ts')]: generateMethods(document),
   [out('wire-fields.ts')]: generateWireFields(document),
+  [out('reply-shapes.ts')]: generateReplyShapes(document, listOperations(document), HEADER),
 };
 
 if (check) {

@@ -28,6 +28,8 @@ import { attemptStage } from './pipeline/attempt-stage.js';
 import { flows } from './pipeline/flow.js';
 import { callerAbortError } from './pipeline/failures.js';
 import { apiFetch } from './pipeline/api-fetch.js';
+import { hostChooser } from './hosts.js';
+import { watchDrift } from './drift/watch.js';
 import type { CallOptions, ChatClientOptions, ChunkFailures, HeadersLike, PageWalk, PaginateOptions, RequestOf, SuccessOf } from './types.js';
 
 export type { OperationMethods };
@@ -126,9 +128,9 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   const flowOf = flows(options.sdkAppId, (call) => options.rateLimit(call.operation, call.path));
   const { hooks, quota } = options;
 
-  const sign = signStage({ baseUrl: options.baseUrl, userSig, query: authQuery(options), secretKey, hooks });
+  const sign = signStage({ hosts: hostChooser(options.hosts), userSig, query: authQuery(options), secretKey, hooks });
   const throttle = throttleStage({ quota, flowOf, hooks });
-  const transport = attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks });
+  const transport = watchDrift(options.onDrift)(attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks }));
   const exchange = sign(throttle(envelopeStage(transport)));
   const run = compose(
     [validateStage, splitStage({ chunkSize: options.chunkSize, maxConcurrency: options.chunkConcurrency, flowOf, rateOf: (lane) => quota.rate(lane) })],

@@ -43,6 +43,9 @@ export { ChatApiError, TransportCode, type ChunkInfo, type ChatErrorCode, type E
 export { genUserSig, verifyUserSig } from './user-sig.js';
 export type { GenUserSigOptions, VerifyUserSigOptions, VerifyUserSigResult, VerifyUserSigFailure } from './user-sig.js';
 export { regions, defaultRegion, type Region } from './regions.js';
+export type { HostChoice } from './hosts.js';
+export type { DriftFinding, DriftKind } from './drift/check.js';
+export type { DriftReport, DriftListener } from './drift/watch.js';
 export { errorCodes, operations, type OperationId, type DocumentedErrorCode } from '../generated/api-facts.js';
 export type { PagedOperationId } from './paginate.js';
 export type { paths, operations as OperationTypes, components } from '../generated/openapi.js';

@@ -5,6 +5,8 @@ import { operations } from '../generated/api-facts.js';
 import { isRegion, regionBaseUrl, regions, defaultRegion, type Region } from './regions.js';
 import { DEFAULT_RETRY, resolveRetry, type RetryPolicy } from './retry-policy.js';
 import { checkInstances, createLocalQuota } from './quota/local-quota.js';
+import { resolveHostPlan, type HostPlan } from './hosts.js';
+import { resolveDriftListener, type DriftListener } from './drift/watch.js';
 import type { ChatClientOptions, ClientHooks, FetchLike, Quota } from './types.js';
 
 export interface ResolvedOptions {
@@ -12,6 +14,7 @@ export interface ResolvedOptions {
   identifier: string;
   credential: { kind: 'secretKey'; secretKey: string } | { kind: 'userSig'; userSig: string };
   baseUrl: string;
+  hosts: HostPlan;
   timeoutMs: number;
   retry: RetryPolicy | false;
   /** The vendor's limit for an operation (by operationId) or an undocumented path, calls per second; null for none. */
@@ -27,6 +30,7 @@ export interface ResolvedOptions {
   headers: Record<string, string>;
   maxReplyBytes: number;
   hooks: ClientHooks;
+  onDrift: DriftListener | undefined;
 }
 
 /** The vendor caps a reply at 1 MB; twice that leaves room for the envelope and JSON escaping. */
@@ -171,11 +175,13 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
   const fetchOption = options['fetch'];
   const instances = checkInstances(options['instances'], 'createChatClient: options.instances');
   if (fetchOption !== undefined && typeof fetchOption !== 'function') fail('fetch', 'must be a function');
+  const baseUrl = resolveBaseUrl(options['region'], options['baseUrl']);
   return {
     sdkAppId: options['sdkAppId'],
     identifier,
     credential: resolveCredential(options),
-    baseUrl: resolveBaseUrl(options['region'], options['baseUrl']),
+    baseUrl,
+    hosts: resolveHostPlan({ region: options['region'], baseUrl: options['baseUrl'], host: options['host'], failover: options['failover'] }, baseUrl),
     timeoutMs: positiveInteger('timeoutMs', options['timeoutMs'], 10_000),
     retry: resolveRetry(options['retry'], DEFAULT_RETRY, 'createChatClient: options.retry'),
     rateLimit: resolveRateLimit(options['rateLimit']),
@@ -188,5 +194,6 @@ export function resolveOptions(input: ChatClientOptions): ResolvedOptions {
     headers: resolveHeaders(options['headers'], options['userAgent']),
     maxReplyBytes: positiveInteger('maxReplyBytes', options['maxReplyBytes'], DEFAULT_MAX_REPLY_BYTES),
     hooks: resolveHooks(options['hooks']),
+    onDrift: resolveDriftListener(options['onDrift']),
   };
 }

@@ -1,5 +1,7 @@
 // The public types, in one home: what the client takes (options, call options, hooks, a quota) and what it returns
 // (replies, walks, failed chunks). Nothing here is internal: every type is one a public function takes or returns.
+import type { HostChoice } from './hosts.js';
+import type { DriftListener } from './drift/watch.js';
 import type { operations as OperationTypes } from '../generated/openapi.js';
 import type { OperationId, operations } from '../generated/api-facts.js';
 import type { Region } from './regions.js';
@@ -234,6 +236,10 @@ export interface CommonOptions {
   region?: Region | undefined;
   /** Any base URL instead of a region, e.g. a mock. Plain http is refused unless the host is loopback. */
   baseUrl?: string | undefined;
+  /** Which host of the region to send to: `primary` (default) or the vendor's `backup` host (for hijacked DNS). */
+  host?: HostChoice | undefined;
+  /** Send the retry of an idempotent call whose connection failed to the region's other host (default false). */
+  failover?: boolean | undefined;
   /** Time limit of each attempt, in ms (default 10000; the server's own timeout is 3 s). */
   timeoutMs?: number | undefined;
   /** Retry policy, or false to send each call once (no retries, no rate-limit re-sends, no re-sign). */
@@ -272,6 +278,8 @@ export interface CommonOptions {
   maxReplyBytes?: number | undefined;
   /** Hooks for logging, tracing and metrics. */
   hooks?: ClientHooks | undefined;
+  /** Called with the differences between a reply and the document, when there are any (never fails the call). */
+  onDrift?: DriftListener | undefined;
 }
 
 /** Exactly one of secretKey (the client signs and caches usersigs) or userSig (pre-made). */

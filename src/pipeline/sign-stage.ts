@@ -1,5 +1,6 @@
-// Sign: the usersig's owner. Every attempt gets the five auth query parameters, with the current usersig and a fresh
-// random; the attempt carries the secrets an error of it must be scrubbed of. When the server says the usersig is
+// Sign: the usersig's owner, and where an attempt goes. Every attempt gets its host (the region's primary, or its
+// backup after a failed connection when failover is on: hosts.ts) and the five auth query parameters, with the
+// current usersig and a fresh random; the attempt carries the secrets an error of it must be scrubbed of. When the server says the usersig is
 // expired or invalid (a code the document marks `resign`), a new one is signed and the request sent once more: a
 // renewed usersig is a different request, not a repeat of a failing one, so it spends no retry. It goes back through
 // the throttle stage for a permit like any request.
@@ -8,9 +9,11 @@ import { callHook } from './hook-call.js';
 import type { Attempt, Exchange, SignedAttempt } from './context.js';
 import type { UserSigSource } from '../user-sig-source.js';
 import type { ClientHooks } from '../types.js';
+import type { HostChooser } from '../hosts.js';
 
 export interface SignDeps {
-  baseUrl: string;
+  /** The host of each attempt (hosts.ts), told of each failed attempt so a failed connection can fail over. */
+  hosts: HostChooser;
   userSig: UserSigSource;
   /** The query string for a usersig (auth-query.ts). */
   query(userSig: string): string;
@@ -22,7 +25,7 @@ export interface SignDeps {
 export function signStage(deps: SignDeps): (next: Exchange<SignedAttempt>) => Exchange {
   const signed = (attempt: Attempt, userSig: string): SignedAttempt => ({
     ...attempt,
-    url: `${deps.baseUrl}${attempt.call.path}?${deps.query(userSig)}`,
+    url: `${deps.hosts.baseUrlFor(attempt.call)}${attempt.call.path}?${deps.query(userSig)}`,
     secrets: deps.secretKey === undefined ? [userSig] : [deps.secretKey, userSig],
   });
   return (next) => async (attempt) => {
@@ -30,6 +33,7 @@ export function signStage(deps: SignDeps): (next: Exchange<SignedAttempt>) => Ex
     try {
       return await next(signed(attempt, userSig));
     } catch (error) {
+      deps.hosts.failed(attempt.call, error);
       if (!(error instanceof ChatApiError) || !needsResign(error) || attempt.call.retry === false) throw error;
       if (!(await deps.userSig.renew(userSig))) throw error;
       const { call } = attempt;

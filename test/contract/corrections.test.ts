@@ -3,7 +3,7 @@
 // the client is generated from, or the mock. Every block failed on the document before the correction.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorCodes as facts, operations as operationFacts, regions } from '../../generated/api-facts.js';
+import { errorCodes as facts, operations as operationFacts, regions, backupHosts } from '../../generated/api-facts.js';
 import { document, errorCodes, listOperations, operationByPath, resolve, validatorFor, describeErrors, type JsonObject } from '../support/spec-document.js';
 import { postToPrism, violationsOf, namesField } from '../support/spec-prism.js';
 
@@ -20,7 +20,9 @@ describe('1. group_get LastSequence: absent from the current page, optional, not
   it('is optional and described as accepted by older versions, absent from the current page', () => {
     expect(request['required']).not.toContain('LastSequence');
     expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/older versions/);
-    expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/absent from the vendor's current page/);
+    expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/Absent from the vendor's current page \(English and Chinese/);
+    // Described, not settled: no rule the mock would enforce, and the peers that still send it are named.
+    expect(descriptionOf('GroupGetRequest', 'LastSequence')).toMatch(/some peer SDKs still send it/);
   });
   it('is no longer recommended: neither the operation nor CurrentSequence tells callers to send it', () => {
     expect(String(pathItem('/v4/sns/group_get')['description'])).not.toMatch(/LastSequence/);
@@ -47,7 +49,7 @@ describe('3. get_appid_group_list: at most 1 call per second', () => {
 
 describe('4. regions: Tokyo, India (Mumbai), one place', () => {
   const host = ((document['servers'] as JsonObject[])[0]!['variables'] as JsonObject)['host'] as JsonObject;
-  const declared = host['x-regions'] as Record<string, { host: string; location: string }>;
+  const declared = host['x-regions'] as Record<string, { host: string; backupHost?: string; location: string; note?: string }>;
   it('names the Tokyo host tokyo, and India keeps its name with the pages\' "Mumbai" noted', () => {
     expect(declared['tokyo']?.host).toBe('adminapijpn.im.qcloud.com');
     expect(regions).toHaveProperty('tokyo', 'adminapijpn.im.qcloud.com');
@@ -55,8 +57,45 @@ describe('4. regions: Tokyo, India (Mumbai), one place', () => {
     expect(declared['india']?.location).toMatch(/Mumbai/);
   });
   it('derives the host enum and the client regions from x-regions alone', () => {
-    expect(host['enum']).toEqual(Object.values(declared).map((r) => r.host));
+    expect(host['enum']).toEqual(Object.values(declared).flatMap((r) => (r.backupHost ? [r.host, r.backupHost] : [r.host])));
     expect(regions).toEqual(Object.fromEntries(Object.entries(declared).map(([name, r]) => [name, r.host])));
+    expect(backupHosts).toEqual(Object.fromEntries(Object.entries(declared).flatMap(([name, r]) => (r.backupHost ? [[name, r.backupHost]] : []))));
+  });
+  it('says beside India that the current pages no longer list it, and that Tokyo has no backup host on any page', () => {
+    expect(declared['india']?.note).toMatch(/earlier versions of the vendor's pages.*no longer list India/s);
+    expect(declared['tokyo']?.backupHost).toBeUndefined();
+    expect(declared['tokyo']?.note).toMatch(/No vendor page names a backup host/);
+  });
+});
+
+describe('group_get NeedFriend: the pages contradict themselves, and the description says so', () => {
+  it('keeps "valid only when GroupName is empty" as the table\'s word, beside the sample that sends both', () => {
+    const text = descriptionOf('GroupGetRequest', 'NeedFriend');
+    expect(text).toMatch(/valid only when `GroupName` is empty/);
+    expect(text).toMatch(/"complete" sample sends\s+both/);
+  });
+  it('leaves the combination valid (no dependency rule the mock would enforce)', () => {
+    const request = schemas['GroupGetRequest']!;
+    for (const keyword of ['dependentSchemas', 'dependencies', 'oneOf', 'not', 'if']) expect(request).not.toHaveProperty(keyword);
+  });
+});
+
+describe('the 64-bit cursors are consistent', () => {
+  it('carry no signed int64 format with an unsigned maximum, and every int64 stays within the signed range', () => {
+    const cursor = schemas['Int64Cursor']!;
+    expect(cursor).not.toHaveProperty('format');
+    expect(cursor).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(String(cursor['description'])).toMatch(/4454685361/);
+    expect(String(cursor['description'])).toMatch(/assumed/);
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === 'object') {
+        const schema = node as JsonObject;
+        if (schema['format'] === 'int64' && typeof schema['maximum'] === 'number') expect(schema['maximum']).toBeLessThanOrEqual(2 ** 63);
+        Object.values(schema).forEach(visit);
+      }
+    };
+    visit(schemas);
   });
 });
 
@@ -83,10 +122,12 @@ describe('6. error codes from the vendor\'s current error-code page', () => {
   it('60004 and 60005 include account or signature errors', () => {
     for (const code of [60004, 60005]) expect(byCode.get(code)?.description).toMatch(/account or signature error/);
   });
-  it('lists 60013, 70050 (retry after one minute, not at once) and 70051', () => {
+  it('lists 60013, 70050 (a one-minute lock that a repeat of the same usersig hits again: not retried) and 70051', () => {
     expect(byCode.get(60013)?.description).toMatch(/parse/);
-    expect(byCode.get(70050)).toMatchObject({ retryable: true, minRetryWaitMs: 60_000 });
-    expect(facts[70050]).toMatchObject({ retryable: true, minRetryWaitMs: 60_000 });
+    expect(byCode.get(70050)).toMatchObject({ retryable: false, minRetryWaitMs: 60_000 });
+    expect(facts[70050]).toMatchObject({ retryable: false, resign: false, minRetryWaitMs: 60_000 });
+    expect(byCode.get(70050)?.description).toMatch(/same UserSig again after the minute hits the lock again/);
+    expect(byCode.get(70050)?.description).toMatch(/pre-made UserSig is never worth retrying/);
     expect(byCode.get(70051)).toMatchObject({ retryable: false });
     expect(byCode.get(70051)?.description).toMatch(/blocklisted/);
   });

@@ -12,7 +12,12 @@ describe('generated code samples', () => {
       const samples = paths[op.path]!.post['x-codeSamples'] as { label: string; source: string }[];
       expect(samples.map((s) => s.label)).toEqual(['curl', 'TypeScript']);
       const [curl, ts] = samples.map((s) => s.source);
-      expect(curl).toContain(`https://console.tim.qq.com${op.path}?sdkappid=$SDKAPPID&identifier=$IDENTIFIER&usersig=$USERSIG&random=$RANDOM&contenttype=json`);
+      expect(curl).toContain(`https://$TIM_HOST${op.path}?sdkappid=$SDKAPPID&identifier=$IDENTIFIER&usersig=$USERSIG&random=$RANDOM&contenttype=json`);
+      // The reader's region: TIM_HOST defaults to China's host, and the comment points at the Regions table.
+      expect(curl).toContain('TIM_HOST=${TIM_HOST:-console.tim.qq.com}');
+      expect(curl).toMatch(/your region's host from Regions/);
+      // The UserSig in one line, through the package's genUserSig, from the environment's secret key.
+      expect(curl).toMatch(/^USERSIG=\$\(node -e "import\('tim-rest-client'\).*m\.genUserSig\(\{ sdkAppId: \+process\.env\.SDKAPPID, identifier: process\.env\.IDENTIFIER, secretKey: process\.env\.TIM_SECRET_KEY, expireSeconds: 86400 \}\).*"\)$/m);
       expect(curl).toContain(`-d '${JSON.stringify(op.requestExamples[0]!.value)}'`);
       expect(ts).toContain(`await chat.${op.operationId}(`);
     });

@@ -50,7 +50,7 @@ interface ErrorCode {
 }
 interface Document {
   info: { title: string; version: string };
-  servers: { variables: { host: { default: string; 'x-regions': Record<string, { host: string; location: string }> } } }[];
+  servers: { variables: { host: { default: string; 'x-regions': Record<string, { host: string; backupHost?: string; location: string; note?: string }> } } }[];
   paths: Record<string, Record<string, Operation>>;
   components: {
     securitySchemes: Record<string, { type: string; in: string; name: string }>;
@@ -127,9 +127,9 @@ async function serve(dir: string): Promise<Server> {
 }
 
 /** A fresh page (fresh sidebar state) whose requests, errors and CSP violations are recorded. */
-async function openDocs(hash = '#/'): Promise<Page> {
+async function openDocs(hash = '#/', viewport = { width: 1440, height: 900 }): Promise<Page> {
   if (!browser) throw new Error('browser not started');
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport });
   page.setDefaultTimeout(10_000); // a Playwright error naming the missing element, before the test's own timeout
   pages.push(page);
   page.on('request', (request) => requests.push(request.url()));
@@ -143,6 +143,8 @@ async function openDocs(hash = '#/'): Promise<Page> {
     });
   });
   await page.goto(`${baseUrl}${MOUNT}/${hash}`, { waitUntil: 'load' });
+  // The build-time first content gives way once Redoc has rendered; the checks below are about Redoc's page.
+  await page.locator('#first-content').waitFor({ state: 'detached' });
   await heading(page, spec.info.title, { prefix: true }).waitFor({ state: 'visible' });
   return page;
 }
@@ -200,7 +202,8 @@ describe('API reference page (Redoc) in headless Chromium', () => {
     for (const [name, region] of Object.entries(host['x-regions'])) {
       const row = rows.find((cells) => cells[0]?.split(' ')[0] === name);
       expect(row, `region ${name} has a row`).toBeDefined();
-      expect(row!.slice(1)).toEqual([region.host, region.location]);
+      const hosts = region.backupHost ? `${region.host} backup: ${region.backupHost}` : region.host;
+      expect(row!.slice(1)).toEqual([hosts, (region.note ? `${region.location} — ${region.note}` : region.location).replace(/\s+/g, ' ')]);
     }
     expect(rows.find((cells) => cells[0] === 'tokyo')?.[1]).toBe('adminapijpn.im.qcloud.com');
     expect(rows.find((cells) => cells[0] === 'india')?.[2]).toMatch(/Mumbai/);
@@ -229,9 +232,9 @@ describe('API reference page (Redoc) in headless Chromium', () => {
       expect(cells[1]).toBe(plain(entry.description));
       expect(cells[2], `${entry.code}: what the client does`).toMatch(/\S/);
     }
-    expect(byCode.get('70050')?.[2]).toBe('waits 60 s, retries');
+    expect(byCode.get('70050')?.[2]).toBe('no retry');
     expect(byCode.get('60007')?.[2]).toBe('slows down, retries');
-    expect(byCode.get('70001')?.[2]).toBe('re-signs, retries once');
+    expect(byCode.get('70001')?.[2]).toBe('re\u2011signs, retries once');
 
     // A word (a host, a method name, a number) is broken when its letters sit on two lines: more than one box.
     const broken = await page.locator('#api-content table').evaluateAll((all) => {
@@ -409,8 +412,11 @@ async function checkCodeSamples(section: Locator, operation: Operation & { path:
   const [first] = namedExamples(operation.requestBody.content['application/json']);
   const host = spec.servers[0]!.variables.host.default;
   const curl = squash(await (await chooseSample(section, 'curl')).locator('pre, code').first().innerText());
+  // The host is the reader's region's (TIM_HOST, China's by default), and the UserSig is made in one line.
+  expect(curl).toContain(`TIM_HOST=\${TIM_HOST:-${host}}`);
+  expect(curl).toContain('USERSIG=$(node -e "import(\'tim-rest-client\')');
   expect(curl).toContain(
-    `curl -X POST "https://${host}${operation.path}?sdkappid=$SDKAPPID&identifier=$IDENTIFIER&usersig=$USERSIG&random=$RANDOM&contenttype=json"`,
+    `curl -X POST "https://$TIM_HOST${operation.path}?sdkappid=$SDKAPPID&identifier=$IDENTIFIER&usersig=$USERSIG&random=$RANDOM&contenttype=json"`,
   );
   expect(curl).toContain(`-d '${JSON.stringify(first!.value)}'`);
   const ts = squash(await (await chooseSample(section, 'TypeScript')).locator('pre, code').first().innerText());
@@ -418,3 +424,50 @@ async function checkCodeSamples(section: Locator, operation: Operation & { path:
   expect(ts).toContain(`await chat.${operation.operationId}({`);
   expect(operation['x-codeSamples']?.map((sample) => sample.label)).toEqual(['curl', 'TypeScript']);
 }
+
+// ---- What a reader sees before Redoc has rendered, and on a phone --------------------------------------------------
+
+describe('first content and phone layout', () => {
+  const regions = spec.servers[0]!.variables.host['x-regions'];
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    it(`at ${viewport.width} px, the page as built (before any script runs) shows the install command, the first code sample and every region`, async () => {
+      if (!browser) throw new Error('browser not started');
+      // Scripts off: what the browser paints from the HTML alone, before Redoc's script has run.
+      const context = await browser.newContext({ viewport, javaScriptEnabled: false });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${baseUrl}${MOUNT}/`, { waitUntil: 'load' });
+        const block = page.locator('#first-content');
+        await expect(block.locator('h1').innerText()).resolves.toMatch(new RegExp(`^${spec.info.title} ${packageVersion.replaceAll('.', '\\.')}$`));
+        const codes = await block.locator('pre').allInnerTexts();
+        expect(codes[0]).toBe('npm install git+https://github.com/tim-rest-client/tim-rest-client.git');
+        expect(codes[1]).toContain("import { createChatClient } from 'tim-rest-client';");
+        // The first code sample is within the first screen and a half, on a phone too.
+        const box = await block.locator('pre').nth(1).boundingBox();
+        expect(box!.y).toBeLessThan(viewport.height * 1.5);
+        const rows = await block.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
+        expect(rows).toEqual(Object.entries(regions).map(([name, r]) => [name, r.host, r.backupHost ?? '—', r.location]));
+        // Nothing cut off: the table fits the screen.
+        const table = await block.locator('table').evaluate((el) => ({ scroll: el.scrollWidth, width: document.documentElement.clientWidth }));
+        expect(table.scroll).toBeLessThanOrEqual(table.width);
+        await page.screenshot({ path: join(outputDir, `docs-first-content-${viewport.width}.png`) });
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('at 390 px, Redoc\'s Regions table fits the column, hosts and backup hosts included', async () => {
+    const page = await openDocs('#/', { width: 390, height: 844 });
+    const menu = page.locator('#redoc');
+    await heading(menu, 'Regions').waitFor({ state: 'attached' });
+    const tables = await page.locator('#api-content table').evaluateAll((all) =>
+      all
+        .filter((el) => (el as HTMLElement).innerText.includes('and backup host'))
+        .map((el) => ({ scroll: el.scrollWidth, column: el.parentElement?.clientWidth ?? 0, screen: document.documentElement.clientWidth })),
+    );
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.scroll).toBeLessThanOrEqual(Math.min(tables[0]!.column, tables[0]!.screen) + 1);
+    await page.screenshot({ path: join(outputDir, 'docs-regions-390.png'), fullPage: false });
+  });
+});

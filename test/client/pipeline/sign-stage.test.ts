@@ -7,9 +7,11 @@ import { fixedUserSig, type UserSigSource } from '../../../src/user-sig-source.j
 import { ChatApiError } from '../../../src/errors.js';
 import type { SignedAttempt } from '../../../src/pipeline/context.js';
 import type { RetryEvent } from '../../../src/types.js';
+import { hostChooser } from '../../../src/hosts.js';
 import { makeCall, ok, unsigned } from './support.js';
 
 const query = authQuery({ sdkAppId: 1400000000, identifier: 'admin' });
+const host = (baseUrl: string) => hostChooser({ baseUrls: [baseUrl], failover: false });
 const expired = (attempts: number) =>
   new ChatApiError('expired', { code: 70001, info: 'sig expired', operation: 'getFriendLists', httpStatus: 200, retryable: false, attempts });
 
@@ -26,7 +28,7 @@ function countingSigs(): UserSigSource & { renewedFrom: (string | undefined)[] }
 
 it('builds the URL from the base, the path and the five parameters; the attempt carries its secrets', async () => {
   const seen: SignedAttempt[] = [];
-  const handler = signStage({ baseUrl: 'https://host.example', userSig: fixedUserSig('s+g/='), query, secretKey: 'KEY', hooks: {} })(
+  const handler = signStage({ hosts: host('https://host.example'), userSig: fixedUserSig('s+g/='), query, secretKey: 'KEY', hooks: {} })(
     async (attempt) => (seen.push(attempt), ok()),
   );
   await handler(unsigned());
@@ -42,7 +44,7 @@ it('an expired sig is renewed from the sig the server rejected and sent once mor
   const sigs = countingSigs();
   const seen: SignedAttempt[] = [];
   const events: RetryEvent[] = [];
-  const handler = signStage({ baseUrl: 'https://h', userSig: sigs, query, secretKey: 'KEY', hooks: { onRetry: (event) => void events.push(event) } })(async (attempt) => {
+  const handler = signStage({ hosts: host('https://h'), userSig: sigs, query, secretKey: 'KEY', hooks: { onRetry: (event) => void events.push(event) } })(async (attempt) => {
     seen.push(attempt);
     if (seen.length === 1) throw expired(attempt.sent + 1);
     return ok();
@@ -56,7 +58,7 @@ it('an expired sig is renewed from the sig the server rejected and sent once mor
 it('re-signs at most once; a fixed usersig and retry: false are never re-signed', async () => {
   const sigs = countingSigs();
   let sent = 0;
-  const always = signStage({ baseUrl: 'https://h', userSig: sigs, query, secretKey: 'KEY', hooks: {} })(async (attempt) => {
+  const always = signStage({ hosts: host('https://h'), userSig: sigs, query, secretKey: 'KEY', hooks: {} })(async (attempt) => {
     sent += 1;
     throw expired(attempt.sent + 1);
   });
@@ -64,7 +66,7 @@ it('re-signs at most once; a fixed usersig and retry: false are never re-signed'
   expect(sent).toBe(2);
 
   sent = 0;
-  const fixed = signStage({ baseUrl: 'https://h', userSig: fixedUserSig('premade'), query, secretKey: undefined, hooks: {} })(async (attempt) => {
+  const fixed = signStage({ hosts: host('https://h'), userSig: fixedUserSig('premade'), query, secretKey: undefined, hooks: {} })(async (attempt) => {
     sent += 1;
     throw expired(attempt.sent + 1);
   });
