@@ -10,6 +10,9 @@ export { generateDataset, type GenerateOptions, type GeneratedDataset } from './
 export { vendorCodes } from './vendor-codes.js';
 export type { FakeVendorServer, FakeVendorServerOptions, FakeVendorServerStats } from './server.js';
 export type { SpawnFakeVendorOptions, SpawnedFakeVendor } from './spawn.js';
+export { createCallbackSender, CALLBACK_VARIANTS, STALE_SECONDS } from './callbacks.js';
+export type { CallbackExample, CallbackSender, CallbackSenderOptions, CallbackTarget, CallbackVariant, SendCallbackOptions } from './callbacks.js';
+export { replayCallbackExamples, type ReplayOptions, type ReplayResult } from './callbacks-replay.js';
 
 import type { FakeVendorServer, FakeVendorServerOptions } from './server.js';
 import type { SpawnFakeVendorOptions, SpawnedFakeVendor } from './spawn.js';
