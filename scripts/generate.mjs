@@ -347,7 +347,10 @@ async function generateCallbacks(document) {
     keywords: ['x-recommended-max-items', 'x-max-utf8-bytes', 'x-known-values', 'x-open-prefixes'],
     logger: quietLogger,
   });
-  const defs = JSON.parse(JSON.stringify(stripAnnotations(document.components.schemas)).replaceAll('#/components/schemas/', '#/$defs/'));
+  // Only the callback schemas: Ajv's standalone code embeds each validator's $defs, so the REST schemas would be
+  // copied into every callback validator of an edge bundle.
+  const callbackSchemas = Object.fromEntries(Object.entries(document.components.schemas).filter(([name]) => name.startsWith('Callback')));
+  const defs = JSON.parse(JSON.stringify(stripAnnotations(callbackSchemas)).replaceAll('#/components/schemas/', '#/$defs/'));
   const webhooks = listWebhooks(document);
   const exportsByName = {};
   const facts = {};

@@ -5,6 +5,7 @@
 // node_modules, and workerd with the scenarios bundled by esbuild as a Workers deployment would be. The runtimes are
 // the devDependencies `node`, `bun`, `deno` and `workerd` (npm packages with platform binaries).
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -45,6 +46,13 @@ function officialSig(input: (typeof VECTOR_INPUTS)[number]): string {
   }
 }
 
+// ---- Callback signatures, made by node:crypto (the runtimes verify them with WebCrypto) ---------------------------
+
+const CALLBACK_VECTORS = [
+  { token: 'callback-token', sdkAppId: 1400000000, requestTime: 1700000000 },
+  { token: 'ключ 中文 token', sdkAppId: 20000001, requestTime: 1767225600 },
+].map((vector) => ({ ...vector, sign: createHash('sha256').update(`${vector.token}${vector.requestTime}`).digest('hex') }));
+
 // ---- What every runtime must print ------------------------------------------------------------------------------
 
 function expectedResult(sigs: string[]): unknown {
@@ -59,6 +67,7 @@ function expectedResult(sigs: string[]): unknown {
     resign: ['family', 'work'],
     failure: { code: 30003, retryable: false, operation: 'getFriendLists' },
     userSigs: sigs.map((sig) => ({ sig, valid: true, wrongKey: 'bad signature', expired: 'expired' })),
+    callbacks: CALLBACK_VECTORS.map(() => ({ valid: true, wrongToken: 'bad signature', stale: 'stale', handler: '200 b' })),
   };
 }
 
@@ -142,7 +151,7 @@ const matrixWorker :Workerd.Worker = (
 let consumer: ConsumerProject | undefined;
 let matrix: FakeVendorServer | undefined;
 const sigs = VECTOR_INPUTS.map(officialSig);
-const config = (upstream: string): string => JSON.stringify({ upstream, secretKey: SECRET_KEY, vectors: VECTOR_INPUTS });
+const config = (upstream: string): string => JSON.stringify({ upstream, secretKey: SECRET_KEY, vectors: VECTOR_INPUTS, callbackVectors: CALLBACK_VECTORS });
 
 beforeAll(async () => {
   consumer = installFromGit();

@@ -1,9 +1,11 @@
 // What every runtime of the matrix runs, through the package as a consumer imports it ('tim-rest-client' from
 // node_modules, or bundled from there for workerd): the four operations, both paginations, chunking, a retry, a
-// re-sign after 70001, a business failure, and UserSig signing/verification on fixed vectors. The result is plain
+// re-sign after 70001, a business failure, UserSig signing/verification on fixed vectors, and callback signatures
+// (verifyCallback and the callback handler, from 'tim-rest-client/callbacks') on fixed vectors. The result is plain
 // JSON, compared by the test with what every runtime must produce. Plain JavaScript so that every runtime loads it
 // as it is, without a TypeScript step.
 import { ChatApiError, createChatClient, genUserSig, verifyUserSig } from 'tim-rest-client';
+import { createCallbackHandler, verifyCallback } from 'tim-rest-client/callbacks';
 
 /**
  * @param {{ upstream: string, secretKey: string, vectors: { sdkAppId: number, identifier: string, secretKey: string, expireSeconds: number, issuedAt: number }[] }} config
@@ -92,6 +94,29 @@ export async function runScenarios(config) {
     const wrongKey = await verifyUserSig(sig, { sdkAppId, identifier, secretKey: `${secretKey}0`, now: vector.issuedAt + 1 });
     const expired = await verifyUserSig(sig, { sdkAppId, identifier, secretKey, now: vector.issuedAt + vector.expireSeconds });
     out.userSigs.push({ sig, valid: valid.ok, wrongKey: wrongKey.ok ? 'ok' : wrongKey.reason, expired: expired.ok ? 'ok' : expired.reason });
+  }
+
+  out.callbacks = [];
+  for (const vector of config.callbackVectors) {
+    const { token, sdkAppId, requestTime } = vector;
+    const query = { SdkAppid: String(sdkAppId), CallbackCommand: 'Sns.CallbackFriendDelete', contenttype: 'json', Sign: vector.sign, RequestTime: String(requestTime) };
+    const valid = await verifyCallback(query, { token, sdkAppId, now: requestTime + 60 });
+    const wrongToken = await verifyCallback(query, { token: `${token}0`, sdkAppId, now: requestTime });
+    const stale = await verifyCallback(query, { token, sdkAppId, now: requestTime + 61 });
+    const handle = createCallbackHandler({
+      token,
+      sdkAppId,
+      now: () => requestTime,
+      handlers: { 'Sns.CallbackFriendDelete': (body) => ({ ErrorInfo: body.PairList.map((pair) => pair.To_Account).join('+') }) },
+    });
+    const body = JSON.stringify({ CallbackCommand: 'Sns.CallbackFriendDelete', PairList: [{ From_Account: 'a', To_Account: 'b' }] });
+    const response = await handle(new Request(`https://app.example/cb?${new URLSearchParams(query)}`, { method: 'POST', body }));
+    out.callbacks.push({
+      valid: valid.ok,
+      wrongToken: wrongToken.ok ? 'ok' : wrongToken.reason,
+      stale: stale.ok ? 'ok' : stale.reason,
+      handler: `${response.status} ${(await response.json()).ErrorInfo}`,
+    });
   }
   return out;
 }
