@@ -735,9 +735,9 @@ export interface components {
          */
         "callback-clientip": string;
         /**
-         * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad`, `Unknown`
-         *     (the values the Webhook Overview lists). Known quirk: some callbacks spell the iOS value `IOS`; compare it without
-         *     regard to case. Not an enum, so a value the pages do not list is not refused.
+         * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+         *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+         *     regard to case. Not an enum, so no spelling is refused.
          * @example RESTAPI
          */
         "callback-optplatform": string;
@@ -986,9 +986,9 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad`, `Unknown`
-                 *     (the values the Webhook Overview lists). Known quirk: some callbacks spell the iOS value `IOS`; compare it without
-                 *     regard to case. Not an enum, so a value the pages do not list is not refused.
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
@@ -1052,9 +1052,9 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad`, `Unknown`
-                 *     (the values the Webhook Overview lists). Known quirk: some callbacks spell the iOS value `IOS`; compare it without
-                 *     regard to case. Not an enum, so a value the pages do not list is not refused.
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
@@ -1118,9 +1118,9 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad`, `Unknown`
-                 *     (the values the Webhook Overview lists). Known quirk: some callbacks spell the iOS value `IOS`; compare it without
-                 *     regard to case. Not an enum, so a value the pages do not list is not refused.
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
@@ -1184,9 +1184,9 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad`, `Unknown`
-                 *     (the values the Webhook Overview lists). Known quirk: some callbacks spell the iOS value `IOS`; compare it without
-                 *     regard to case. Not an enum, so a value the pages do not list is not refused.
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
@@ -1245,9 +1245,9 @@ export interface operations {
                  */
                 contenttype: components["parameters"]["callback-contenttype"];
                 /**
-                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad`, `Unknown`
-                 *     (the values the Webhook Overview lists). Known quirk: some callbacks spell the iOS value `IOS`; compare it without
-                 *     regard to case. Not an enum, so a value the pages do not list is not refused.
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
