@@ -264,8 +264,8 @@ export interface webhooks {
         /**
          * API overclocking alarm
          * @description Sent when an API's request rate passes 80% of its limit (`Request` of `Limit` calls per second). It needs no
-         *     switch: it is on once a callback URL is configured. The TypeScript client paces each call at 85% of its limit
-         *     (`x-rate-limit-margin`), above this 80% threshold: a busy client can set the alarm off while staying under the
+         *     switch: it is on once a callback URL is configured. The TypeScript client paces each call at 85% of its limit by
+         *     default, above this 80% threshold: a busy client can set the alarm off while staying under the
          *     limit, so the alarm alone is no sign of 60007 answers to come.
          */
         post: operations["callbackRequestOverLimit"];
