@@ -176,7 +176,115 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "Sns.CallbackFriendAdd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * After friends are added
+         * @description Sent after friends were added: a friend request accepted, a one-way or two-way add from a client or the REST
+         *     API, or an admin's forced add. Importing friends (`v4/sns/friend_import`) does not send it. Pairs with
+         *     `getFriendLists` and `getSpecifiedFriends`: a receiver can update its copy of friend lists without polling.
+         */
+        post: operations["callbackFriendAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "Sns.CallbackFriendDelete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * After friends are deleted
+         * @description Sent after friends were deleted, from a client or through the REST API. Pairs with `getFriendLists` and
+         *     `getSpecifiedFriends`.
+         */
+        post: operations["callbackFriendDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "Group.CallbackAfterCreateGroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * After a group is created
+         * @description Sent after a group was created, from a client or through the REST API. Pairs with `getAppGroups`: a receiver
+         *     learns of new groups without walking every page again.
+         */
+        post: operations["callbackAfterCreateGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "Group.CallbackAfterGroupDestroyed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * After a group is disbanded
+         * @description Sent after a group was disbanded. Pairs with `getAppGroups`.
+         */
+        post: operations["callbackAfterGroupDestroyed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "Alert.RequestOverLimit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * API overclocking alarm
+         * @description Sent when an API's request rate passes 80% of its limit (`Request` of `Limit` calls per second). It needs no
+         *     switch: it is on once a callback URL is configured. The TypeScript client paces each call at 85% of its limit by
+         *     default, above this 80% threshold: a busy client can set the alarm off while staying under the
+         *     limit, so the alarm alone is no sign of 60007 answers to come.
+         */
+        post: operations["callbackRequestOverLimit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -459,6 +567,144 @@ export interface components {
              */
             NextStartIndex?: number;
         };
+        /**
+         * CallbackAccountPair
+         * @description One side of a friendship that changed; `To_Account` was added to (or deleted from) `From_Account`'s friend list.
+         */
+        CallbackAccountPair: {
+            /** @description The account whose friend list changed. */
+            From_Account: string;
+            /** @description The account added to or deleted from that friend list. */
+            To_Account: string;
+            /** @description The account that sent the friend request (friend added only). */
+            Initiator_Account?: string;
+        };
+        /**
+         * CallbackEventTime
+         * @description When the event happened, in Unix milliseconds. The pages type it "Integer", yet their group samples send it as a
+         *     JSON string of digits (`"1670574414123"`); both forms are accepted.
+         */
+        CallbackEventTime: number | string;
+        /**
+         * CallbackFriendAdd
+         * @description Body of `Sns.CallbackFriendAdd`, sent after friends were added.
+         */
+        CallbackFriendAdd: {
+            /** @constant */
+            CallbackCommand: "Sns.CallbackFriendAdd";
+            /** @description The friendships added, one entry per direction. */
+            PairList: components["schemas"]["CallbackAccountPair"][];
+            /** @description What caused it: `friend_add` (a friend request, or adding a friend), `friend_response` (a request accepted). */
+            ClientCmd?: string;
+            /** @description The app admin account when the friends were added through the REST API; empty otherwise. */
+            Admin_Account?: string;
+            /**
+             * @description 1 when an app admin force-added the friends through the REST API (the peer's check skipped); else 0.
+             * @enum {integer}
+             */
+            ForceFlag?: 0 | 1;
+            EventTime?: components["schemas"]["CallbackEventTime"];
+        };
+        /**
+         * CallbackReply
+         * @description What the app backend answers to a callback, with HTTP 200. For the "after" callbacks described here the Chat
+         *     backend ignores the result: `ErrorCode` 0 and 1 mean the same to it. The pages mark all three fields required.
+         */
+        CallbackReply: {
+            /**
+             * @description `OK` when the app backend handled the callback, `FAIL` when it did not.
+             * @enum {string}
+             */
+            ActionStatus: "OK" | "FAIL";
+            /**
+             * Format: int32
+             * @description 0, handled; 1, failed. Ignored by the Chat backend for "after" callbacks.
+             */
+            ErrorCode: number;
+            /** @description Error information; empty when handled. */
+            ErrorInfo: string;
+        };
+        /**
+         * CallbackFriendDelete
+         * @description Body of `Sns.CallbackFriendDelete`, sent after friends were deleted.
+         */
+        CallbackFriendDelete: {
+            /** @constant */
+            CallbackCommand: "Sns.CallbackFriendDelete";
+            /** @description The friendships deleted; `To_Account` left `From_Account`'s friend list. */
+            PairList: components["schemas"]["CallbackAccountPair"][];
+            EventTime?: components["schemas"]["CallbackEventTime"];
+        };
+        /** CallbackGroupMember */
+        CallbackGroupMember: {
+            /** @description The member's UserID. */
+            Member_Account: string;
+        };
+        /**
+         * CallbackAfterCreateGroup
+         * @description Body of `Group.CallbackAfterCreateGroup`, sent after a group was created.
+         */
+        CallbackAfterCreateGroup: {
+            /** @constant */
+            CallbackCommand: "Group.CallbackAfterCreateGroup";
+            /** @description The new group's ID. */
+            GroupId: string;
+            /** @description The account that created the group. */
+            Operator_Account?: string;
+            /** @description The group owner. */
+            Owner_Account?: string;
+            /**
+             * @description The group type (`Public`, `Private`, `ChatRoom`, `AVChatRoom`, `Community`, …). A string, not the enum of the
+             *     REST calls, so a type added by the vendor later is not refused.
+             */
+            Type?: string;
+            /** @description The group name. */
+            Name?: string;
+            /** @description The initial members. */
+            MemberList?: components["schemas"]["CallbackGroupMember"][];
+            /** @description Custom fields set when the group was created. */
+            UserDefinedDataList?: {
+                Key: string;
+                Value?: string;
+            }[];
+            EventTime?: components["schemas"]["CallbackEventTime"];
+        };
+        /**
+         * CallbackAfterGroupDestroyed
+         * @description Body of `Group.CallbackAfterGroupDestroyed`, sent after a group was disbanded.
+         */
+        CallbackAfterGroupDestroyed: {
+            /** @constant */
+            CallbackCommand: "Group.CallbackAfterGroupDestroyed";
+            /** @description The disbanded group's ID. */
+            GroupId: string;
+            /** @description The group type, as in `Group.CallbackAfterCreateGroup`. */
+            Type?: string;
+            /** @description The group owner. */
+            Owner_Account?: string;
+            /** @description The group name. */
+            Name?: string;
+            /** @description The members the group had. */
+            MemberList?: components["schemas"]["CallbackGroupMember"][];
+            EventTime?: components["schemas"]["CallbackEventTime"];
+        };
+        /**
+         * CallbackRequestOverLimit
+         * @description Body of `Alert.RequestOverLimit`, the API overclocking alarm: sent when an API's request rate passes 80% of its
+         *     limit. On by default once a callback URL is configured (no switch of its own).
+         */
+        CallbackRequestOverLimit: {
+            /** @constant */
+            CallbackCommand: "Alert.RequestOverLimit";
+            /** @description The API's service, e.g. `openim`, `sns`, `group_open_http_svc` (the first part of its path after `v4/`). */
+            ServiceName: string;
+            /** @description The API's command, e.g. `batchsendmsg` (with `ServiceName`, the path `v4/{ServiceName}/{Command}`). */
+            Command: string;
+            /** @description The API's request rate (calls per second) that set the alarm off. */
+            Request?: number;
+            /** @description The API's limit (calls per second). */
+            Limit?: number;
+        };
     };
     responses: never;
     parameters: {
@@ -487,6 +733,42 @@ export interface components {
          * @example json
          */
         contenttype: "json";
+        /**
+         * @description The SDKAppID of the app the callback is for. The vendor asks every receiver to check that it is its own SDKAppID
+         *     (note the spelling: `SdkAppid`, unlike the `sdkappid` of the REST calls).
+         * @example 1400000000
+         */
+        "callback-sdkappid": number;
+        /**
+         * @description Always `json` (the pages write it as `JSON` in their tables; the URL carries `json`).
+         * @example json
+         */
+        "callback-contenttype": "json";
+        /**
+         * @description The IP address of the client that caused the event, e.g. `127.0.0.1`. Absent from the alarm callback.
+         * @example 127.0.0.1
+         */
+        "callback-clientip": string;
+        /**
+         * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+         *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+         *     regard to case. Not an enum, so no spelling is refused.
+         * @example RESTAPI
+         */
+        "callback-optplatform": string;
+        /**
+         * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
+         *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
+         *     the body nor the other parameters; see *Callbacks* in the package README.
+         * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+         */
+        "callback-sign": string;
+        /**
+         * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
+         *     is more than one minute from its own clock (a replayed or delayed callback).
+         * @example 1700000000
+         */
+        "callback-requesttime": number;
     };
     requestBodies: never;
     headers: never;
@@ -690,6 +972,331 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetContactGroupResponse"];
+                };
+            };
+        };
+    };
+    callbackFriendAdd: {
+        parameters: {
+            query: {
+                /**
+                 * @description The SDKAppID of the app the callback is for. The vendor asks every receiver to check that it is its own SDKAppID
+                 *     (note the spelling: `SdkAppid`, unlike the `sdkappid` of the REST calls).
+                 * @example 1400000000
+                 */
+                SdkAppid: components["parameters"]["callback-sdkappid"];
+                /**
+                 * @description The callback's command; the same value as the body's `CallbackCommand`.
+                 * @example Sns.CallbackFriendAdd
+                 */
+                CallbackCommand: "Sns.CallbackFriendAdd";
+                /**
+                 * @description Always `json` (the pages write it as `JSON` in their tables; the URL carries `json`).
+                 * @example json
+                 */
+                contenttype: components["parameters"]["callback-contenttype"];
+                /**
+                 * @description The IP address of the client that caused the event, e.g. `127.0.0.1`. Absent from the alarm callback.
+                 * @example 127.0.0.1
+                 */
+                ClientIP?: components["parameters"]["callback-clientip"];
+                /**
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @example RESTAPI
+                 */
+                OptPlatform?: components["parameters"]["callback-optplatform"];
+                /**
+                 * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
+                 *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
+                 *     the body nor the other parameters; see *Callbacks* in the package README.
+                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 */
+                Sign?: components["parameters"]["callback-sign"];
+                /**
+                 * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
+                 *     is more than one minute from its own clock (a replayed or delayed callback).
+                 * @example 1700000000
+                 */
+                RequestTime?: components["parameters"]["callback-requesttime"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackFriendAdd"];
+            };
+        };
+        responses: {
+            /** @description The app backend's answer. The Chat backend ignores its result for this callback. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReply"];
+                };
+            };
+        };
+    };
+    callbackFriendDelete: {
+        parameters: {
+            query: {
+                /**
+                 * @description The SDKAppID of the app the callback is for. The vendor asks every receiver to check that it is its own SDKAppID
+                 *     (note the spelling: `SdkAppid`, unlike the `sdkappid` of the REST calls).
+                 * @example 1400000000
+                 */
+                SdkAppid: components["parameters"]["callback-sdkappid"];
+                /**
+                 * @description The callback's command; the same value as the body's `CallbackCommand`.
+                 * @example Sns.CallbackFriendDelete
+                 */
+                CallbackCommand: "Sns.CallbackFriendDelete";
+                /**
+                 * @description Always `json` (the pages write it as `JSON` in their tables; the URL carries `json`).
+                 * @example json
+                 */
+                contenttype: components["parameters"]["callback-contenttype"];
+                /**
+                 * @description The IP address of the client that caused the event, e.g. `127.0.0.1`. Absent from the alarm callback.
+                 * @example 127.0.0.1
+                 */
+                ClientIP?: components["parameters"]["callback-clientip"];
+                /**
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @example RESTAPI
+                 */
+                OptPlatform?: components["parameters"]["callback-optplatform"];
+                /**
+                 * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
+                 *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
+                 *     the body nor the other parameters; see *Callbacks* in the package README.
+                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 */
+                Sign?: components["parameters"]["callback-sign"];
+                /**
+                 * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
+                 *     is more than one minute from its own clock (a replayed or delayed callback).
+                 * @example 1700000000
+                 */
+                RequestTime?: components["parameters"]["callback-requesttime"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackFriendDelete"];
+            };
+        };
+        responses: {
+            /** @description The app backend's answer. The Chat backend ignores its result for this callback. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReply"];
+                };
+            };
+        };
+    };
+    callbackAfterCreateGroup: {
+        parameters: {
+            query: {
+                /**
+                 * @description The SDKAppID of the app the callback is for. The vendor asks every receiver to check that it is its own SDKAppID
+                 *     (note the spelling: `SdkAppid`, unlike the `sdkappid` of the REST calls).
+                 * @example 1400000000
+                 */
+                SdkAppid: components["parameters"]["callback-sdkappid"];
+                /**
+                 * @description The callback's command; the same value as the body's `CallbackCommand`.
+                 * @example Group.CallbackAfterCreateGroup
+                 */
+                CallbackCommand: "Group.CallbackAfterCreateGroup";
+                /**
+                 * @description Always `json` (the pages write it as `JSON` in their tables; the URL carries `json`).
+                 * @example json
+                 */
+                contenttype: components["parameters"]["callback-contenttype"];
+                /**
+                 * @description The IP address of the client that caused the event, e.g. `127.0.0.1`. Absent from the alarm callback.
+                 * @example 127.0.0.1
+                 */
+                ClientIP?: components["parameters"]["callback-clientip"];
+                /**
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @example RESTAPI
+                 */
+                OptPlatform?: components["parameters"]["callback-optplatform"];
+                /**
+                 * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
+                 *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
+                 *     the body nor the other parameters; see *Callbacks* in the package README.
+                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 */
+                Sign?: components["parameters"]["callback-sign"];
+                /**
+                 * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
+                 *     is more than one minute from its own clock (a replayed or delayed callback).
+                 * @example 1700000000
+                 */
+                RequestTime?: components["parameters"]["callback-requesttime"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackAfterCreateGroup"];
+            };
+        };
+        responses: {
+            /** @description The app backend's answer. The Chat backend ignores its result for this callback. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReply"];
+                };
+            };
+        };
+    };
+    callbackAfterGroupDestroyed: {
+        parameters: {
+            query: {
+                /**
+                 * @description The SDKAppID of the app the callback is for. The vendor asks every receiver to check that it is its own SDKAppID
+                 *     (note the spelling: `SdkAppid`, unlike the `sdkappid` of the REST calls).
+                 * @example 1400000000
+                 */
+                SdkAppid: components["parameters"]["callback-sdkappid"];
+                /**
+                 * @description The callback's command; the same value as the body's `CallbackCommand`.
+                 * @example Group.CallbackAfterGroupDestroyed
+                 */
+                CallbackCommand: "Group.CallbackAfterGroupDestroyed";
+                /**
+                 * @description Always `json` (the pages write it as `JSON` in their tables; the URL carries `json`).
+                 * @example json
+                 */
+                contenttype: components["parameters"]["callback-contenttype"];
+                /**
+                 * @description The IP address of the client that caused the event, e.g. `127.0.0.1`. Absent from the alarm callback.
+                 * @example 127.0.0.1
+                 */
+                ClientIP?: components["parameters"]["callback-clientip"];
+                /**
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @example RESTAPI
+                 */
+                OptPlatform?: components["parameters"]["callback-optplatform"];
+                /**
+                 * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
+                 *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
+                 *     the body nor the other parameters; see *Callbacks* in the package README.
+                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 */
+                Sign?: components["parameters"]["callback-sign"];
+                /**
+                 * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
+                 *     is more than one minute from its own clock (a replayed or delayed callback).
+                 * @example 1700000000
+                 */
+                RequestTime?: components["parameters"]["callback-requesttime"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackAfterGroupDestroyed"];
+            };
+        };
+        responses: {
+            /** @description The app backend's answer. The Chat backend ignores its result for this callback. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReply"];
+                };
+            };
+        };
+    };
+    callbackRequestOverLimit: {
+        parameters: {
+            query: {
+                /**
+                 * @description The SDKAppID of the app the callback is for. The vendor asks every receiver to check that it is its own SDKAppID
+                 *     (note the spelling: `SdkAppid`, unlike the `sdkappid` of the REST calls).
+                 * @example 1400000000
+                 */
+                SdkAppid: components["parameters"]["callback-sdkappid"];
+                /**
+                 * @description The callback's command; the same value as the body's `CallbackCommand`.
+                 * @example Alert.RequestOverLimit
+                 */
+                CallbackCommand: "Alert.RequestOverLimit";
+                /**
+                 * @description Always `json` (the pages write it as `JSON` in their tables; the URL carries `json`).
+                 * @example json
+                 */
+                contenttype: components["parameters"]["callback-contenttype"];
+                /**
+                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
+                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
+                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @example RESTAPI
+                 */
+                OptPlatform?: components["parameters"]["callback-optplatform"];
+                /**
+                 * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
+                 *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
+                 *     the body nor the other parameters; see *Callbacks* in the package README.
+                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 */
+                Sign?: components["parameters"]["callback-sign"];
+                /**
+                 * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
+                 *     is more than one minute from its own clock (a replayed or delayed callback).
+                 * @example 1700000000
+                 */
+                RequestTime?: components["parameters"]["callback-requesttime"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackRequestOverLimit"];
+            };
+        };
+        responses: {
+            /** @description The app backend's answer. The Chat backend ignores its result for this callback. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReply"];
                 };
             };
         };

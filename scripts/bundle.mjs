@@ -162,7 +162,7 @@ function preferKeys(document, operation) {
 
 /** Drops component examples that nothing references any more (the reply examples are inlined per operation). */
 function dropUnusedExamples(document) {
-  const text = JSON.stringify(document.paths);
+  const text = JSON.stringify([document.paths, document.webhooks]);
   for (const name of Object.keys(document.components.examples ?? {})) {
     if (!text.includes(`"#/components/examples/${name}"`)) delete document.components.examples[name];
   }

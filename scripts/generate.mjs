@@ -335,6 +335,69 @@ function generateMethods(document) {
   );
 }
 
+// ---- Callbacks (the document's `webhooks`, keyed by CallbackCommand) ----------------------------------------------
+// One table for the callback receiver (src/callbacks) and the fake that sends callbacks (src/testing/callbacks*.ts):
+// each command's body validator (Ajv standalone, as for requests), its kind and vendor page, and the document's
+// examples, so the handler's tests and the replay command run on exactly what the document shows.
+function listWebhooks(document) {
+  return Object.entries(document.webhooks ?? {}).map(([command, item]) => ({ command, operation: item.post }));
+}
+
+function resolveExample(document, example) {
+  const match = /^#\/components\/examples\/([^/]+)$/.exec(example.$ref ?? '');
+  return match ? document.components.examples[match[1]] : example;
+}
+
+async function generateCallbacks(document) {
+  const ajv = new Ajv2020({
+    code: { source: true, esm: true, lines: true },
+    allErrors: true,
+    unicode: false,
+    allowUnionTypes: true, // CallbackEventTime is `integer | string`, as the vendor sends it both ways
+    formats: { int32: true, int64: true },
+    keywords: ['x-recommended-max-items', 'x-max-utf8-bytes', 'x-known-values', 'x-open-prefixes'],
+    logger: quietLogger,
+  });
+  // Only the callback schemas: Ajv's standalone code embeds each validator's $defs, so the REST schemas would be
+  // copied into every callback validator of an edge bundle.
+  const callbackSchemas = Object.fromEntries(Object.entries(document.components.schemas).filter(([name]) => name.startsWith('Callback')));
+  const defs = JSON.parse(JSON.stringify(stripAnnotations(callbackSchemas)).replaceAll('#/components/schemas/', '#/$defs/'));
+  const webhooks = listWebhooks(document);
+  const exportsByName = {};
+  const facts = {};
+  const examples = [];
+  webhooks.forEach(({ command, operation }, index) => {
+    const media = operation.requestBody.content['application/json'];
+    const name = `callback${index}`;
+    ajv.addSchema({ $id: name, $defs: defs, $ref: media.schema.$ref.replace('#/components/schemas/', '#/$defs/') });
+    exportsByName[name] = name;
+    facts[command] = { operationId: operation.operationId, kind: operation['x-callback-kind'], page: operation.externalDocs?.url ?? null };
+    for (const [key, example] of Object.entries(media.examples ?? {})) {
+      const resolved = resolveExample(document, example);
+      examples.push({ command, name: key, summary: resolved.summary ?? key, value: resolved.value });
+    }
+  });
+  const code = standaloneCode(ajv, exportsByName);
+  const literal = (value) => JSON.stringify(value, null, 2);
+  return (
+    HEADER +
+    '// @ts-nocheck -- the Ajv standalone code below is untyped JavaScript; the typed surface follows it.\n' +
+    code +
+    '\n\n' +
+    "import type { webhooks } from './openapi.js';\n" +
+    "import type { RequestValidator } from './validators.js';\n\n" +
+    `export const callbackFacts = ${literal(facts)} as const;\n\n` +
+    '/** A CallbackCommand the document describes. */\n' +
+    'export type CallbackCommand = keyof typeof callbackFacts;\n\n' +
+    "/** The body of a callback, as the document types it. */\nexport type CallbackBody<C extends CallbackCommand> = webhooks[C]['post']['requestBody']['content']['application/json'];\n\n" +
+    'export const callbackValidators: Record<CallbackCommand, RequestValidator> = {\n' +
+    webhooks.map(({ command }, index) => `  ${JSON.stringify(command)}: callback${index},\n`).join('') +
+    '};\n\n' +
+    '/** Every body example of the document\'s webhooks. */\n' +
+    `export const callbackExamples: readonly { command: CallbackCommand; name: string; summary: string; value: unknown }[] = ${literal(examples)};\n`
+  );
+}
+
 const check = process.argv.includes('--check');
 const document = await buildBundle();
 const bundled = serializeBundle(document);
@@ -348,6 +411,7 @@ const files = {
   [out('methods.ts')]: generateMethods(document),
   [out('wire-fields.ts')]: generateWireFields(document),
   [out('reply-shapes.ts')]: generateReplyShapes(document, listOperations(document), HEADER),
+  [out('callbacks.ts')]: await generateCallbacks(document),
 };
 
 if (check) {

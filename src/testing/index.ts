@@ -9,3 +9,6 @@ export type { FakeVendorStats, OperationStats } from './stats.js';
 export type { FakeDataset, FakeFriend, FakeConversations, FieldValue, GroupType, ContactItem } from './dataset.js';
 export { generateDataset, type GenerateOptions, type GeneratedDataset } from './generate.js';
 export { vendorCodes } from './vendor-codes.js';
+export { createCallbackSender, CALLBACK_VARIANTS, STALE_SECONDS } from './callbacks.js';
+export type { CallbackExample, CallbackSender, CallbackSenderOptions, CallbackTarget, CallbackVariant, SendCallbackOptions } from './callbacks.js';
+export { replayCallbackExamples, type ReplayOptions, type ReplayResult } from './callbacks-replay.js';

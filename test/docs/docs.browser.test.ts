@@ -2,7 +2,8 @@
 // and checks, in headless Chromium at 1440 px, what a reader sees: the title with the package's version; the Regions
 // table (visible without expanding anything); the "Using the TypeScript client" and "Try it against the mock" sections;
 // every operation (read from generated/openapi.json) with its rate-limit line, error-code table, auth parameters, curl
-// and TypeScript samples, each named request example and each reply example with its `Prefer` key; the
+// and TypeScript samples, each named request example and each reply example with its `Prefer` key; every webhook
+// (callback) with its query parameters and body example; the
 // document-level error-code tables with no word broken across lines; no raw Markdown, no name of a repository file,
 // only relative links; and that the page loaded nothing from any other host. Chromium is Debian's /usr/bin/chromium (.ci/run
 // installs it); without it this test fails on purpose instead of skipping.
@@ -52,6 +53,7 @@ interface Document {
   info: { title: string; version: string };
   servers: { variables: { host: { default: string; 'x-regions': Record<string, { host: string; backupHost?: string; location: string; note?: string }> } } }[];
   paths: Record<string, Record<string, Operation>>;
+  webhooks?: Record<string, { post: Operation }>;
   components: {
     securitySchemes: Record<string, { type: string; in: string; name: string }>;
     parameters: Record<string, { name: string; in: string }>;
@@ -302,6 +304,29 @@ describe('API reference page (Redoc) in headless Chromium', () => {
       await checkExamples(section, operation);
       // The operation's own section: a full-page shot of an operation route is mostly placeholder space above it.
       await section.screenshot({ path: join(outputDir, `docs-${operation.operationId}.png`) });
+    });
+  }
+
+  for (const [command, item] of Object.entries(spec.webhooks ?? {})) {
+    const webhook = item.post;
+    it(`shows the webhook ${command}: "${webhook.summary}", its query parameters and its example`, async () => {
+      const page = await openDocs();
+      const menu = page.locator('[data-component-name="Menu/MenuItem"]');
+      await menu.getByText('Callbacks', { exact: true }).click();
+      await menu.getByText(webhook.summary, { exact: true }).click();
+      // Redoc puts a "Webhook" badge inside a webhook's heading, so the section is found by its route instead.
+      const section = page.locator(`[data-item-kind="httpItem"][data-section-id="/callbacks/${webhook.operationId.toLowerCase()}"]`);
+      await section.locator('h2').filter({ hasText: webhook.summary }).first().waitFor({ state: 'visible' });
+      await section.getByText('Webhook', { exact: true }).first().waitFor({ state: 'visible' });
+      // The query the Chat backend sends: the command itself, and the signature parameters a receiver checks.
+      for (const name of ['SdkAppid', 'CallbackCommand', 'Sign', 'RequestTime']) {
+        await section.getByText(name, { exact: true }).first().waitFor({ state: 'visible' });
+      }
+      const text = squash(await section.innerText());
+      for (const example of namedExamples(webhook.requestBody.content['application/json'])) {
+        for (const fragment of expectedFragments(example.value)) expect(text, `${command} example ${example.name}`).toContain(squash(fragment));
+      }
+      await section.screenshot({ path: join(outputDir, `docs-webhook-${webhook.operationId}.png`) });
     });
   }
 

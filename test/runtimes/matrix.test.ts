@@ -6,6 +6,7 @@
 // runtimes are the test tools `node`, `node24` (npm:node@24), `bun`, `deno` and `workerd` (npm packages with platform
 // binaries, test/package.json).
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -49,6 +50,13 @@ function officialSig(input: (typeof VECTOR_INPUTS)[number]): string {
   }
 }
 
+// ---- Callback signatures, made by node:crypto (the runtimes verify them with WebCrypto) ---------------------------
+
+const CALLBACK_VECTORS = [
+  { token: 'callback-token', sdkAppId: 1400000000, requestTime: 1700000000 },
+  { token: 'ключ 中文 token', sdkAppId: 20000001, requestTime: 1767225600 },
+].map((vector) => ({ ...vector, sign: createHash('sha256').update(`${vector.token}${vector.requestTime}`).digest('hex') }));
+
 // ---- What every runtime must print ------------------------------------------------------------------------------
 
 function expectedResult(sigs: string[], runtime: string): unknown {
@@ -68,6 +76,7 @@ function expectedResult(sigs: string[], runtime: string): unknown {
     refused: { code: 'NETWORK_ERROR', attempts: runtime === 'workerd' ? 1 : 3 },
     userSigs: sigs.map((sig) => ({ sig, valid: true, wrongKey: 'bad signature', expired: 'expired' })),
     inMemoryFake: { codes: [0, 30001], calls: ['getSpecifiedFriends'] },
+    callbacks: CALLBACK_VECTORS.map(() => ({ valid: true, wrongToken: 'bad signature', stale: 'stale', handler: '200 b' })),
   };
 }
 
@@ -159,7 +168,8 @@ let matrix: FakeVendorServer | undefined;
 const sigs = VECTOR_INPUTS.map(officialSig);
 // A loopback port nothing listens on: connections to it are refused at once.
 let refused = '';
-const config = (upstream: string): string => JSON.stringify({ upstream, refused, secretKey: SECRET_KEY, vectors: VECTOR_INPUTS });
+const config = (upstream: string): string =>
+  JSON.stringify({ upstream, refused, secretKey: SECRET_KEY, vectors: VECTOR_INPUTS, callbackVectors: CALLBACK_VECTORS });
 
 beforeAll(async () => {
   const probe = createServer().listen(0, '127.0.0.1');

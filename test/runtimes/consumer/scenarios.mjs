@@ -1,14 +1,16 @@
 // What every runtime of the matrix runs, through the package as a consumer imports it ('tim-rest-client' from
 // node_modules, or bundled from there for workerd): the four operations, both paginations, chunking, a retry, a
-// re-sign after 70001, a business failure, UserSig signing/verification on fixed vectors, and the in-memory fake of
-// 'tim-rest-client/testing' (which must load, and bundle for workerd, without Node's modules). The result is plain
-// JSON, compared by the test with what every runtime must produce. Plain JavaScript so that every runtime loads it
-// as it is, without a TypeScript step.
+// re-sign after 70001, a business failure, UserSig signing/verification on fixed vectors, the in-memory fake of
+// 'tim-rest-client/testing' (which must load, and bundle for workerd, without Node's modules), and callback
+// signatures (verifyCallback and the callback handler, from 'tim-rest-client/callbacks') on fixed vectors. The result
+// is plain JSON, compared by the test with what every runtime must produce. Plain JavaScript so that every runtime
+// loads it as it is, without a TypeScript step.
 import { ChatApiError, createChatClient, genUserSig, verifyUserSig } from 'tim-rest-client';
 import { createFakeVendor, generateDataset } from 'tim-rest-client/testing';
+import { createCallbackHandler, verifyCallback } from 'tim-rest-client/callbacks';
 
 /**
- * @param {{ upstream: string, refused: string, secretKey: string, vectors: { sdkAppId: number, identifier: string, secretKey: string, expireSeconds: number, issuedAt: number }[] }} config
+ * @param {{ upstream: string, refused: string, secretKey: string, vectors: { sdkAppId: number, identifier: string, secretKey: string, expireSeconds: number, issuedAt: number }[], callbackVectors: { token: string, sdkAppId: number, requestTime: number, sign: string }[] }} config
  */
 export async function runScenarios(config) {
   const chat = createChatClient({
@@ -116,6 +118,29 @@ export async function runScenarios(config) {
   const inMemory = createChatClient({ ...fake.clientOptions(), rateLimit: false });
   const fakeFriends = await inMemory.getSpecifiedFriends({ From_Account: 'user0', To_Account: ['friend_1', 'stranger_1'], TagList: ['Tag_Profile_IM_Nick'] });
   out.inMemoryFake = { codes: fakeFriends.InfoItem?.map((item) => item.ResultCode), calls: fake.calls.map((call) => call.operation) };
+
+  out.callbacks = [];
+  for (const vector of config.callbackVectors) {
+    const { token, sdkAppId, requestTime } = vector;
+    const query = { SdkAppid: String(sdkAppId), CallbackCommand: 'Sns.CallbackFriendDelete', contenttype: 'json', Sign: vector.sign, RequestTime: String(requestTime) };
+    const valid = await verifyCallback(query, { token, sdkAppId, now: requestTime + 60 });
+    const wrongToken = await verifyCallback(query, { token: `${token}0`, sdkAppId, now: requestTime });
+    const stale = await verifyCallback(query, { token, sdkAppId, now: requestTime + 61 });
+    const handle = createCallbackHandler({
+      token,
+      sdkAppId,
+      now: () => requestTime,
+      handlers: { 'Sns.CallbackFriendDelete': (body) => ({ ErrorInfo: body.PairList.map((pair) => pair.To_Account).join('+') }) },
+    });
+    const body = JSON.stringify({ CallbackCommand: 'Sns.CallbackFriendDelete', PairList: [{ From_Account: 'a', To_Account: 'b' }] });
+    const response = await handle(new Request(`https://app.example/cb?${new URLSearchParams(query)}`, { method: 'POST', body }));
+    out.callbacks.push({
+      valid: valid.ok,
+      wrongToken: wrongToken.ok ? 'ok' : wrongToken.reason,
+      stale: stale.ok ? 'ok' : stale.reason,
+      handler: `${response.status} ${(await response.json()).ErrorInfo}`,
+    });
+  }
   return out;
 }
 
