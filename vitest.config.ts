@@ -7,6 +7,7 @@ export default defineConfig({
     alias: [
       { find: /^tim-rest-client$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
       { find: /^tim-rest-client\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
+      { find: /^tim-rest-client\/redis$/, replacement: fileURLToPath(new URL('./src/redis/index.ts', import.meta.url)) },
     ],
   },
   test: {
