@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { laneKeys, runLaneScript, type LaneOp, type LaneSettings } from '../../src/redis/lane-script.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 let server: RedisServer;
 let redis: Redis;

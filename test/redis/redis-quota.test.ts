@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QuotaLane } from '../../src/quota/quota.js';
 import { createRedisQuota, type RedisQuota, type RedisQuotaStateChange } from '../../src/redis/index.js';
-import { freePort, startRedisServer, type RedisServer } from './redis-server.js';
+import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 let server: RedisServer;
 let next = 0;

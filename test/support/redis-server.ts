@@ -1,5 +1,6 @@
-// A real redis-server (Debian's package) for one test file: on a free loopback port, without persistence, stopped
-// (SIGTERM, then waited for) after. `kill` and `start` again on the same port model a Redis lost and back mid-job.
+// A real redis-server (Debian's package) for one test file or a bench run: on a free loopback port, without
+// persistence, stopped (SIGTERM, then waited for) after. `stop` and `start` again on the same port model a Redis lost
+// and back mid-job.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
