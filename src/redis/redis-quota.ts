@@ -180,21 +180,25 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     if (closed || performance.now() < pausedUntil) return false;
     return client.status === 'ready' || client.status === 'connecting' || client.status === 'connect' || client.status === 'wait';
   };
+  /** One wait for the first connection, shared by every take that comes meanwhile. */
+  let connecting: Promise<void> | undefined;
   const whenReady = (): Promise<void> => {
     if (client.status === 'ready') return Promise.resolve();
     if (client.status === 'wait') void client.connect().catch(() => {});
-    return new Promise((resolve, reject) => {
-      const ready = (): void => {
-        client.off('end', ended);
-        resolve();
+    connecting ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown): void => {
+        client.off('ready', ready).off('end', ended).off('error', failed);
+        connecting = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
       };
-      const ended = (): void => {
-        client.off('ready', ready);
-        reject(new Error('Redis connection closed'));
-      };
-      client.once('ready', ready);
-      client.once('end', ended);
+      const ready = (): void => settle();
+      const ended = (): void => settle(new Error('Redis connection closed'));
+      // A refused connection fails the takes waiting for it at once, not at their time limit.
+      const failed = (error: unknown): void => settle(error ?? new Error('Redis connection failed'));
+      client.once('ready', ready).once('end', ended).once('error', failed);
     });
+    return connecting;
   };
 
   const run = async (lane: QuotaLane, op: LaneOp): Promise<{ waitMs: number }> => {
