@@ -141,6 +141,12 @@ export async function instances(): Promise<string> {
         args: ['--rtt', String(server.rttMs), '--jitter', String(jitter), '--rate-limit', String(server.limit), '--friends', String(Math.max(...accounts)), '--groups', '10'],
       });
       try {
+        // One unmeasured run per process and quota first: the first call of a fresh process (JIT, the first Redis
+        // connection and script load) is not what an instance that has been running does.
+        if (server === servers[0]) {
+          log('instances: warm-up');
+          for (const quota of quotas) await runCase(pool, vendor, redis.url, { ...server, processes: pool.length, staggered: false, accounts: 1_000, quota });
+        }
         for (const staggered of [false, true]) {
           for (const count of accounts) {
             for (const processes of counts) {

@@ -28,7 +28,7 @@ export interface RedisQuotaOptions {
   prefix?: string | undefined;
   /** Instances of the app: the in-process fallback paces each at its share of the limit (default 1). */
   instances?: number | undefined;
-  /** Longest wait for one Redis round trip, in ms, before a permit falls back to the in-process quota (default 250). */
+  /** Longest wait for one Redis round trip, in ms, before a permit falls back to the in-process quota (default 500). */
   timeoutMs?: number | undefined;
   /** After a failed or late round trip, permits stay in process this long before Redis is tried again, in ms (default 1000). */
   retryAfterMs?: number | undefined;
@@ -90,9 +90,13 @@ function race<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined):
       done();
       reject(signal?.reason);
     };
+    // A busy event loop runs the timer before it reads a reply that arrived meanwhile: the time-out waits for one
+    // pass over the I/O that is ready (setImmediate runs after it), so a loaded process does not blame Redis.
     const timer = setTimeout(() => {
-      done();
-      reject(new Timeout(`Redis did not answer within ${ms} ms`));
+      setImmediate(() => {
+        done();
+        reject(new Timeout(`Redis did not answer within ${ms} ms`));
+      });
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
@@ -133,7 +137,7 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string') throw new TypeError('createRedisQuota: options.prefix must be a string');
   const instances = checkInstances(options.instances, 'createRedisQuota: options.instances');
-  const timeoutMs = positiveMs(options.timeoutMs, 250, 'timeoutMs');
+  const timeoutMs = positiveMs(options.timeoutMs, 500, 'timeoutMs');
   const retryAfterMs = positiveMs(options.retryAfterMs, 1000, 'retryAfterMs');
   const owned = options.client === undefined;
   const client =
