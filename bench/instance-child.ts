@@ -23,8 +23,9 @@ export interface DoneMessage {
   durationMs: number;
   failed: number;
   lost: number;
-  /** Times the Redis quota fell back to its in-process pacer. */
+  /** Times the Redis quota fell back to its in-process pacer, and why (each reason once). */
   fallbacks: number;
+  reasons: string[];
 }
 
 const send = (message: unknown): void => void process.send?.(message);
@@ -32,9 +33,15 @@ const send = (message: unknown): void => void process.send?.(message);
 async function run(message: RunMessage): Promise<DoneMessage> {
   const to = Array.from({ length: message.accounts }, (_, i) => `friend_${i + 1}`);
   let fallbacks = 0;
+  const reasons = new Set<string>();
   let quota: RedisQuota | undefined;
   if (message.quota === 'redis') {
-    quota = createRedisQuota({ url: message.redisUrl, prefix: message.prefix, instances: message.instances, onStateChange: (change) => void (change.state === 'local' && fallbacks++) });
+    quota = createRedisQuota({ url: message.redisUrl, prefix: message.prefix, instances: message.instances, onStateChange: (change) => {
+        if (change.state !== 'local') return;
+        fallbacks++;
+        reasons.add(String(change.error));
+      },
+    });
   }
   const extra = quota ? { quota } : message.quota === 'share' ? { instances: message.instances } : {};
   // `quota` and `instances` are the client's options for a shared quota (the cast keeps this file compiling on a
@@ -55,7 +62,7 @@ async function run(message: RunMessage): Promise<DoneMessage> {
   }
   const durationMs = performance.now() - started;
   await quota?.close();
-  return { type: 'done', id: message.id, durationMs, failed, lost, fallbacks };
+  return { type: 'done', id: message.id, durationMs, failed, lost, fallbacks, reasons: [...reasons] };
 }
 
 process.on('message', (message: RunMessage) => {

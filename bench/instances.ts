@@ -90,6 +90,8 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redisUr
     }),
   );
   const results = await finished;
+  const reasons = new Set(results.flatMap((r) => r.reasons));
+  if (reasons.size > 0) log(`instances: fell back because ${[...reasons].join('; ')}`);
   const wallMs = performance.now() - t0;
   const stats = await vendor.stats();
   const callsEach = Math.ceil(c.accounts / CHUNK);

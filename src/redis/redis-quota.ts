@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { checkInstances, createLocalQuota } from '../quota/local-quota.js';
 import { pacerSettings } from '../quota/pacer.js';
 import type { Quota, QuotaLane, QuotaVerdict } from '../quota/quota.js';
+import { createBookingGate, type BookingGate } from './booking-gate.js';
 import { laneKeys, runLaneScript, type LaneOp, type LaneSettings } from './lane-script.js';
 
 /** Where permits come from now: the shared lane in Redis, or the in-process fallback. */
@@ -47,6 +48,9 @@ const DEFAULT_PREFIX = 'tim-rest-client:quota:';
 const WINDOW_MS = 1000;
 // An idle lane's state is forgotten a minute after its last reserved slot: by then the vendor's window is long empty.
 const TTL_MS = 60_000;
+// Each instance books at most this much of its share of a lane ahead (booking-gate.ts): after a refusal, the sends
+// already booked at the old rate go out over about this long.
+const BOOKING_MS = 250;
 
 class Timeout extends Error {
   override name = 'TimeoutError';
@@ -217,27 +221,51 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     return answer;
   };
 
+  const takeLocally = (lane: QuotaLane, signal: AbortSignal | undefined): Promise<void> => {
+    if (state === 'shared') fallBack(new Error(`Redis is not connected (${client.status})`));
+    return local.take(lane, signal);
+  };
+  const rateOf = (lane: QuotaLane): number | undefined => {
+    const known = state === 'shared' ? shared.get(lane.key) : undefined;
+    // The shared rate is for all instances together; this instance's part of it sizes its own concurrency.
+    return known ? known.rate / known.active : local.rate(lane);
+  };
+  const gates = new Map<string, BookingGate>();
+  const gateOf = (lane: QuotaLane): BookingGate => {
+    let gate = gates.get(lane.key);
+    if (!gate) {
+      gate = createBookingGate(() => Math.max(2, Math.ceil(((rateOf(lane) ?? lane.callsPerSecond) * BOOKING_MS) / 1000)));
+      gates.set(lane.key, gate);
+    }
+    return gate;
+  };
+
   return {
     get state() {
       return state;
     },
     async take(lane, signal) {
       if (signal?.aborted) throw signal.reason;
-      if (!usable()) {
-        if (state === 'shared') fallBack(new Error(`Redis is not connected (${client.status})`));
-        return local.take(lane, signal);
-      }
-      let waitMs: number;
+      if (!usable()) return takeLocally(lane, signal);
+      const gate = gateOf(lane);
+      await gate.enter(signal);
       try {
-        ({ waitMs } = await race(run(lane, 'take'), timeoutMs, signal));
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        // Redis failed or was late: this permit, and those of the next retryAfterMs, come from this process.
-        fallBack(error);
-        return local.take(lane, signal);
+        // Redis may have gone while this take waited in line.
+        if (!usable()) return await takeLocally(lane, signal);
+        let waitMs: number;
+        try {
+          ({ waitMs } = await race(run(lane, 'take'), timeoutMs, signal));
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          // Redis failed or was late: this permit, and those of the next retryAfterMs, come from this process.
+          fallBack(error);
+          return await local.take(lane, signal);
+        }
+        setState('shared');
+        await sleep(waitMs, signal);
+      } finally {
+        gate.leave();
       }
-      setState('shared');
-      await sleep(waitMs, signal);
     },
     report(lane: QuotaLane, verdict: QuotaVerdict) {
       // The in-process quota hears every answer too, so a fallback starts from the rate the server allows now.
@@ -248,11 +276,7 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
         (error: unknown) => fallBack(error),
       );
     },
-    rate(lane) {
-      const known = state === 'shared' ? shared.get(lane.key) : undefined;
-      // The shared rate is for all instances together; this instance's part of it sizes its own concurrency.
-      return known ? known.rate / known.active : local.rate(lane);
-    },
+    rate: rateOf,
     async close() {
       closed = true;
       client.off('ready', onReady);
