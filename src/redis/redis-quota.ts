@@ -230,6 +230,8 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     // The shared rate is for all instances together; this instance's part of it sizes its own concurrency.
     return known ? known.rate / known.active : local.rate(lane);
   };
+  /** Refusals this instance heard of per lane: takes booked before one book again. */
+  const refusals = new Map<string, number>();
   const gates = new Map<string, BookingGate>();
   const gateOf = (lane: QuotaLane): BookingGate => {
     let gate = gates.get(lane.key);
@@ -252,17 +254,23 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
       try {
         // Redis may have gone while this take waited in line.
         if (!usable()) return await takeLocally(lane, signal);
-        let waitMs: number;
-        try {
-          ({ waitMs } = await race(run(lane, 'take'), timeoutMs, signal));
-        } catch (error) {
-          if (signal?.aborted) throw signal.reason;
-          // Redis failed or was late: this permit, and those of the next retryAfterMs, come from this process.
-          fallBack(error);
-          return await local.take(lane, signal);
+        for (;;) {
+          const refusalsBefore = refusals.get(lane.key) ?? 0;
+          let waitMs: number;
+          try {
+            ({ waitMs } = await race(run(lane, 'take'), timeoutMs, signal));
+          } catch (error) {
+            if (signal?.aborted) throw signal.reason;
+            // Redis failed or was late: this permit, and those of the next retryAfterMs, come from this process.
+            fallBack(error);
+            return await local.take(lane, signal);
+          }
+          setState('shared');
+          await sleep(waitMs, signal);
+          // A slot booked before the server refused a send of this lane is one the window has no room for: the
+          // take books again, after the hold and at the lowered rate.
+          if ((refusals.get(lane.key) ?? 0) === refusalsBefore) return;
         }
-        setState('shared');
-        await sleep(waitMs, signal);
       } finally {
         gate.leave();
       }
@@ -270,6 +278,7 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     report(lane: QuotaLane, verdict: QuotaVerdict) {
       // The in-process quota hears every answer too, so a fallback starts from the rate the server allows now.
       local.report(lane, verdict);
+      if (verdict === 'refused') refusals.set(lane.key, (refusals.get(lane.key) ?? 0) + 1);
       if (!usable() || state === 'local') return;
       return race(run(lane, verdict), timeoutMs, undefined).then(
         () => undefined,

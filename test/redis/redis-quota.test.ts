@@ -83,6 +83,20 @@ describe('createRedisQuota', () => {
     await expect(waiting).rejects.toBe(reason);
   });
 
+  it('books a take again when the server refused a send while it waited for its slot', async () => {
+    const quota = open({ url: server.url, prefix: 'q2:' });
+    const lane = laneOf(2);
+    const redis = new Redis(server.url);
+    const grants = async (): Promise<number> => Number(await redis.hget(`q2:{${lane.key}}`, 'grants'));
+    await quota.take(lane);
+    const waiting = quota.take(lane);
+    while ((await grants()) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await quota.report(lane, 'refused');
+    await waiting;
+    expect(await grants()).toBe(3);
+    await redis.quit();
+  });
+
   it('works on its in-process quota when Redis is not there at start, and says so', async () => {
     const changes: RedisQuotaStateChange[] = [];
     const port = await freePort();
