@@ -222,7 +222,8 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
   };
 
   const takeLocally = (lane: QuotaLane, signal: AbortSignal | undefined): Promise<void> => {
-    if (state === 'shared') fallBack(new Error(`Redis is not connected (${client.status})`));
+    if (state === 'shared' && performance.now() >= pausedUntil) fallBack(new Error(`Redis is not connected (${client.status})`));
+    else if (state === 'shared') setState('local', new Error('Redis failed or was late on a round trip moments ago'));
     return local.take(lane, signal);
   };
   const rateOf = (lane: QuotaLane): number | undefined => {
