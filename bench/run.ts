@@ -21,6 +21,7 @@ import {
 } from './lib.js';
 import { bulk } from './bulk.js';
 import { pacerCost } from './pacer-cost.js';
+import { currentSection, instances } from './instances.js';
 import { IDENTIFIER, JSON_HEADERS, SDK_APP_ID, SECRET_KEY, checkEnvelope, clientPaginate, fail, handPaginate, handUrl } from './walk.js';
 
 type ClientModule = typeof mainClient;
@@ -34,7 +35,7 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const SCENARIOS = ['bulk', 'pacer', 'roundtrip', 'limiter', 'usersig', 'paginate', 'chunk', 'footprint'] as const;
+const SCENARIOS = ['bulk', 'instances', 'pacer', 'roundtrip', 'limiter', 'usersig', 'paginate', 'chunk', 'footprint'] as const;
 for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new TypeError(`BENCH_ONLY: unknown scenario ${name} (know ${SCENARIOS.join(', ')})`);
 const enabled = (name: (typeof SCENARIOS)[number]): boolean => only.length === 0 || only.includes(name);
 
@@ -546,6 +547,7 @@ async function main(): Promise<void> {
   try {
     if (server) log(`loopback server (child process ${server.baseUrl}) ready`);
     if (enabled('bulk')) await bulk(rows);
+    if (enabled('instances')) await instances();
     if (enabled('pacer')) pacerCost(rows, gc);
     if (server && enabled('roundtrip')) await roundTrip(server);
     if (server && enabled('limiter')) await limiter(server);
@@ -590,7 +592,9 @@ async function main(): Promise<void> {
   // A partial or quick run is for checking, not comparing: it leaves the committed full run in RESULTS.md alone.
   const partial = only.length > 0 || process.env['BENCH_QUICK'] === '1';
   if (!partial || process.env['BENCH_WRITE'] === '1') {
-    writeFileSync(process.env['BENCH_OUT'] ?? path.join(here, 'RESULTS.md'), header);
+    // The instances scenario keeps its own section (its table has a column per measure); it stays below the rest.
+    const kept = currentSection();
+    writeFileSync(process.env['BENCH_OUT'] ?? path.join(here, 'RESULTS.md'), kept ? `${header}\n${kept}\n` : header);
     log(`wrote ${process.env['BENCH_OUT'] ?? 'bench/RESULTS.md'}`);
   } else {
     log('BENCH_ONLY or BENCH_QUICK given: bench/RESULTS.md left as it was (BENCH_WRITE=1 to write it anyway)');

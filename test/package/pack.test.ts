@@ -94,6 +94,15 @@ describe('the published package', () => {
     });
   });
 
+  it('ships tim-rest-client/redis as its own entry, which the main entry never loads', () => {
+    expect(packed.files.map((file) => file.path)).toEqual(expect.arrayContaining(['dist/src/redis/index.js', 'dist/src/redis/index.d.ts']));
+    // The consumer has no ioredis (an optional peer): the main entry loads without it, the Redis entry resolves.
+    const script = `
+      await import('tim-rest-client');
+      console.log(JSON.stringify({ redis: import.meta.resolve('tim-rest-client/redis').endsWith('dist/src/redis/index.js') }));`;
+    expect(JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], join(work, 'app')))).toEqual({ redis: true });
+  });
+
   it('runs the client against the fake vendor of tim-rest-client/testing', () => {
     const script = `
       import { createChatClient } from 'tim-rest-client';

@@ -1,0 +1,76 @@
+// One instance of an app for the `instances` bench: its own process with its own client, driven over IPC. On each
+// {type: 'run'} it makes one split call (getSpecifiedFriends of `accounts` friends) with a fresh client on the quota
+// asked for, and answers {type: 'done'} with its own time and outcome.
+import { createChatClient } from '../src/index.js';
+import { createRedisQuota, type RedisQuota } from '../src/redis/index.js';
+import { FAKE_APP } from '../src/testing/vendor.js';
+
+export interface RunMessage {
+  type: 'run';
+  id: number;
+  baseUrl: string;
+  accounts: number;
+  /** `redis`: the shared quota; `local`: the client's default; `share`: the default told how many instances run. */
+  quota: 'redis' | 'local' | 'share';
+  instances: number;
+  redisUrl: string;
+  prefix: string;
+}
+
+export interface DoneMessage {
+  type: 'done';
+  id: number;
+  durationMs: number;
+  failed: number;
+  lost: number;
+  /** Times the Redis quota fell back to its in-process pacer, and why (each reason once). */
+  fallbacks: number;
+  reasons: string[];
+}
+
+const send = (message: unknown): void => void process.send?.(message);
+
+async function run(message: RunMessage): Promise<DoneMessage> {
+  const to = Array.from({ length: message.accounts }, (_, i) => `friend_${i + 1}`);
+  let fallbacks = 0;
+  const reasons = new Set<string>();
+  let quota: RedisQuota | undefined;
+  if (message.quota === 'redis') {
+    quota = createRedisQuota({ url: message.redisUrl, prefix: message.prefix, instances: message.instances, onStateChange: (change) => {
+        if (change.state !== 'local') return;
+        fallbacks++;
+        reasons.add(String(change.error));
+      },
+    });
+  }
+  const extra = quota ? { quota } : message.quota === 'share' ? { instances: message.instances } : {};
+  // `quota` and `instances` are the client's options for a shared quota (the cast keeps this file compiling on a
+  // client whose options type does not list them yet).
+  const client = createChatClient({ ...FAKE_APP, baseUrl: message.baseUrl, ...extra } as Parameters<typeof createChatClient>[0]);
+  const started = performance.now();
+  let failed = 0;
+  let lost = 0;
+  try {
+    const reply = await client.getSpecifiedFriends({ From_Account: 'user0', To_Account: to, TagList: ['Tag_Profile_IM_Nick'] });
+    const got = reply.InfoItem ?? [];
+    lost = to.length - got.length;
+    if (got.some((item, i) => item.To_Account !== to[i])) throw new Error('wrong merged InfoItem');
+  } catch (error) {
+    if (error instanceof Error && error.message === 'wrong merged InfoItem') throw error;
+    failed = 1;
+    lost = to.length;
+  }
+  const durationMs = performance.now() - started;
+  await quota?.close();
+  return { type: 'done', id: message.id, durationMs, failed, lost, fallbacks, reasons: [...reasons] };
+}
+
+process.on('message', (message: RunMessage) => {
+  if (message.type !== 'run') return;
+  run(message).then(send, (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

@@ -1,0 +1,217 @@
+// The `instances` scenario: N client processes (each its own client, as an app's instances are) on one app's quota,
+// against one fake vendor process, with the Redis quota (tim-rest-client/redis, on a real redis-server started here)
+// beside the client's in-process default. Each process makes one split call (getSpecifiedFriends) of 10,000 or 20,000
+// accounts; they start together or one every 500 ms. Its table goes to its own section of bench/RESULTS.md.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnFakeVendorServer, type SpawnedFakeVendor } from '../src/testing/spawn.js';
+import { startRedisServer } from '../test/support/redis-server.js';
+import type { DoneMessage, RunMessage } from './instance-child.js';
+import { isQuick, listSetting, log, setting } from './lib.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CHUNK = 100;
+const STAGGER_MS = 500;
+const QUOTAS: Record<RunMessage['quota'], string> = { redis: 'Redis quota', local: 'in-process default', share: 'in-process, instances: N' };
+export const SECTION_START = '<!-- instances:start -->';
+export const SECTION_END = '<!-- instances:end -->';
+
+interface Case {
+  rttMs: number;
+  /** The server's real limit (the document says 200/s). */
+  limit: number;
+  processes: number;
+  staggered: boolean;
+  accounts: number;
+  quota: RunMessage['quota'];
+}
+
+interface Result {
+  wallMs: number;
+  minimumMs: number;
+  calls: number;
+  refusals: number;
+  accepted: number;
+  failed: number;
+  lost: number;
+  spread: number;
+  peakSockets: number;
+  fallbacks: number;
+}
+
+interface Instance {
+  child: ChildProcess;
+  next(): Promise<DoneMessage>;
+}
+
+/** Forks one instance process and resolves once it is ready (its imports done, so startup is not measured). */
+function startInstance(): Promise<Instance> {
+  const child = fork(path.join(here, 'instance-child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting: ((message: DoneMessage) => void)[] = [];
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`instance process exited (${code})`)));
+    child.on('message', (message: { type: string }) => {
+      if (message.type === 'ready') resolve({ child, next: () => new Promise((done) => waiting.push(done)) });
+      else if (message.type === 'done') waiting.shift()?.(message as DoneMessage);
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the previous case's sockets have closed and the fake's rate window is empty, then resets its counters. */
+async function quiet(vendor: SpawnedFakeVendor): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const stats = await vendor.stats();
+    if (stats.openSockets <= 1 && stats.inFlight === 0) break;
+    await sleep(250);
+  }
+  await sleep(1100);
+  await vendor.resetStats();
+}
+
+let runId = 0;
+
+async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redisUrl: string, c: Case): Promise<Result> {
+  await quiet(vendor);
+  const id = ++runId;
+  const prefix = `bench:${process.pid}:${id}:`;
+  const t0 = performance.now();
+  const finished = Promise.all(
+    instances.slice(0, c.processes).map(async (instance, index) => {
+      if (c.staggered) await sleep(index * STAGGER_MS);
+      const done = instance.next();
+      const message: RunMessage = { type: 'run', id, baseUrl: vendor.url, accounts: c.accounts, quota: c.quota, instances: c.processes, redisUrl, prefix };
+      instance.child.send(message);
+      return done;
+    }),
+  );
+  const results = await finished;
+  const reasons = new Set(results.flatMap((r) => r.reasons));
+  if (reasons.size > 0) log(`instances: fell back because ${[...reasons].join('; ')}`);
+  const wallMs = performance.now() - t0;
+  const stats = await vendor.stats();
+  const callsEach = Math.ceil(c.accounts / CHUNK);
+  const durations = results.map((r) => r.durationMs);
+  // N × calls ÷ limit + RTT; staggered, the last process cannot start before (N − 1) × 500 ms either.
+  const minimumMs = Math.max((c.processes * callsEach * 1000) / c.limit, c.staggered ? (c.processes - 1) * STAGGER_MS + (callsEach * 1000) / c.limit : 0) + c.rttMs;
+  return {
+    wallMs,
+    minimumMs,
+    calls: c.processes * callsEach,
+    refusals: stats.rateLimited,
+    accepted: stats.accepted,
+    failed: results.reduce((n, r) => n + r.failed, 0),
+    lost: results.reduce((n, r) => n + r.lost, 0),
+    spread: Math.max(...durations) / Math.min(...durations),
+    peakSockets: stats.peakOpenSockets,
+    fallbacks: results.reduce((n, r) => n + r.fallbacks, 0),
+  };
+}
+
+const fixed = (value: number, digits = 0): string => value.toFixed(digits);
+
+function row(c: Case, r: Result): string {
+  // Quota used: accepted calls over what the server allows from the end of the first round trip to the end.
+  const used = (100 * r.accepted) / ((c.limit * Math.max(1, r.wallMs - c.rttMs)) / 1000);
+  return `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} | ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} |`;
+}
+
+/** Runs every case and writes its section of bench/RESULTS.md (a full run, or BENCH_WRITE=1). */
+export async function instances(): Promise<string> {
+  const counts = listSetting('BENCH_INSTANCES_N', isQuick ? [1, 4] : [1, 2, 4, 8, 16]);
+  const accounts = listSetting('BENCH_INSTANCES_ACCOUNTS', isQuick ? [2_000] : [10_000, 20_000]);
+  const quotas = (process.env['BENCH_INSTANCES_QUOTAS'] ?? 'redis,local').split(',').map((q) => q.trim()) as RunMessage['quota'][];
+  for (const quota of quotas) if (!(quota in QUOTAS)) throw new TypeError(`BENCH_INSTANCES_QUOTAS: unknown quota ${quota} (know ${Object.keys(QUOTAS).join(', ')})`);
+  const servers = (process.env['BENCH_INSTANCES_SERVERS'] ?? (isQuick ? '50:200' : '50:200,150:200,50:100')).split(',').map((pair) => {
+    const [rtt, limit] = pair.split(':').map(Number);
+    if (!rtt || !limit) throw new TypeError(`BENCH_INSTANCES_SERVERS: expected rtt:limit, got ${pair}`);
+    return { rttMs: rtt, limit };
+  });
+  const jitter = setting('BENCH_BULK_JITTER_MS', 5, 5);
+  const started = performance.now();
+  const lines: string[] = [];
+  const redis = await startRedisServer();
+  const pool: Instance[] = [];
+  try {
+    for (let i = 0; i < Math.max(...counts); i++) pool.push(await startInstance());
+    for (const server of servers) {
+      const vendor = await spawnFakeVendorServer({
+        args: ['--rtt', String(server.rttMs), '--jitter', String(jitter), '--rate-limit', String(server.limit), '--friends', String(Math.max(...accounts)), '--groups', '10'],
+      });
+      try {
+        // One unmeasured run per process and quota first: the first call of a fresh process (JIT, the first Redis
+        // connection and script load) is not what an instance that has been running does.
+        if (server === servers[0]) {
+          log('instances: warm-up');
+          for (const quota of quotas) await runCase(pool, vendor, redis.url, { ...server, processes: pool.length, staggered: false, accounts: 1_000, quota });
+        }
+        for (const staggered of [false, true]) {
+          for (const count of accounts) {
+            for (const processes of counts) {
+              for (const quota of quotas) {
+                const c: Case = { ...server, processes, staggered, accounts: count, quota };
+                log(`instances: ${server.rttMs} ms, ${server.limit}/s, ${processes}${staggered ? ' staggered' : ''}, ${count} accounts, ${quota}`);
+                const line = row(c, await runCase(pool, vendor, redis.url, c));
+                log(line);
+                lines.push(line);
+              }
+            }
+          }
+        }
+      } finally {
+        await vendor.stop();
+      }
+    }
+  } finally {
+    for (const instance of pool) instance.child.disconnect();
+    await redis.stop();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const section = [
+    SECTION_START,
+    '## Several instances (scenario `instances`)',
+    '',
+    `- Date: ${new Date().toISOString()}; Node ${process.version}; ${os.cpus().length} cores, 1-minute load average ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end; ${seconds.toFixed(0)} s${isQuick ? ' (quick run: small counts, not for comparison)' : ''}`,
+    '',
+    'N client processes (each its own client) against one fake vendor process (jitter 0–5 ms each way, handshake = one',
+    'RTT, a sliding 1 s window counted at arrival answering 60007), each one `getSpecifiedFriends` split call; started',
+    'together, or one every 500 ms. "Redis quota" is `createRedisQuota` on a local redis-server; "in-process default"',
+    'is the client without a `quota` option. One run per case. Minimum: N × calls ÷ limit + RTT (staggered: also the',
+    'last start + its calls ÷ limit). Quota used: accepted calls ÷ (limit × (wall − RTT)). Slowest ÷ fastest: the',
+    "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer.",
+    '',
+    '| RTT | server limit | N processes | accounts each | quota | wall ms | minimum ms | refusals (60007) | quota used | failed calls | accounts lost | slowest ÷ fastest | peak sockets | fallbacks |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...lines,
+    SECTION_END,
+  ].join('\n');
+  process.stdout.write(`\n${section}\n`);
+  const partial = isQuick || process.env['BENCH_INSTANCES_N'] !== undefined || process.env['BENCH_INSTANCES_SERVERS'] !== undefined;
+  if (!partial || process.env['BENCH_WRITE'] === '1') {
+    writeSection(section);
+    log('instances: wrote its section of bench/RESULTS.md');
+  }
+  return section;
+}
+
+/** The instances section of RESULTS.md, replaced in place (or appended), leaving the rest of the file as it is. */
+export function writeSection(section: string, file = path.join(here, 'RESULTS.md')): void {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const start = text.indexOf(SECTION_START);
+  const end = text.indexOf(SECTION_END);
+  const next = start !== -1 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}` : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, next);
+}
+
+/** The instances section RESULTS.md holds now, to keep when the rest of the file is written again. */
+export function currentSection(file = path.join(here, 'RESULTS.md')): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(SECTION_START);
+  const end = text.indexOf(SECTION_END);
+  return start !== -1 && end > start ? text.slice(start, end + SECTION_END.length) : undefined;
+}

@@ -1,0 +1,299 @@
+// A quota shared by every instance of an app through Redis. Each take and each report is one run of the lane script
+// (lane-script.ts) on the Redis server; the instance only sleeps the wait the script answers. Redis is never on the
+// critical path of a call: when it cannot be reached, is lost, or answers later than `timeoutMs`, the permit comes from
+// an in-process quota at this instance's share (`instances`), the hook hears of it, and the next permits go back to
+// Redis once it answers again.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { checkInstances, createLocalQuota } from '../quota/local-quota.js';
+import { pacerSettings } from '../quota/pacer.js';
+import type { Quota, QuotaLane, QuotaVerdict } from '../quota/quota.js';
+import { createBookingGate, type BookingGate } from './booking-gate.js';
+import { laneKeys, runLaneScript, type LaneOp, type LaneSettings } from './lane-script.js';
+
+/** Where permits come from now: the shared lane in Redis, or the in-process fallback. */
+export type RedisQuotaState = 'shared' | 'local';
+
+export interface RedisQuotaStateChange {
+  state: RedisQuotaState;
+  /** Why it fell back (absent when it went back to Redis). */
+  error?: unknown;
+}
+
+export interface RedisQuotaOptions {
+  /** A `redis://` or `rediss://` URL; the quota opens its own connection and `close()` ends it. */
+  url?: string | undefined;
+  /** An ioredis client to use instead of `url` (its owner closes it; `close()` leaves it open). */
+  client?: Redis | undefined;
+  /** Prepended to every key (default `tim-rest-client:quota:`); lanes are keyed `${prefix}{${sdkAppId}/${operation}}`. */
+  prefix?: string | undefined;
+  /** Instances of the app: the in-process fallback paces each at its share of the limit (default 1). */
+  instances?: number | undefined;
+  /** Longest wait for one Redis round trip, in ms, before a permit falls back to the in-process quota (default 500). */
+  timeoutMs?: number | undefined;
+  /** After a failed or late round trip, permits stay in process this long before Redis is tried again, in ms (default 1000). */
+  retryAfterMs?: number | undefined;
+  /** Called when permits start coming from the in-process quota (`local`, with the error) and again from Redis (`shared`). */
+  onStateChange?: ((change: RedisQuotaStateChange) => void) | undefined;
+}
+
+export interface RedisQuota extends Quota {
+  /** Where permits come from now. */
+  readonly state: RedisQuotaState;
+  /** Ends the connection the quota opened (not a client passed in) and stops listening to it. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_PREFIX = 'tim-rest-client:quota:';
+const WINDOW_MS = 1000;
+// An idle lane's state is forgotten a minute after its last reserved slot: by then the vendor's window is long empty.
+const TTL_MS = 60_000;
+// Each instance books at most this much of its share of a lane ahead (booking-gate.ts): after a refusal, the sends
+// already booked at the old rate go out over about this long.
+const BOOKING_MS = 250;
+
+class Timeout extends Error {
+  override name = 'TimeoutError';
+}
+
+function positiveMs(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`createRedisQuota: options.${name} must be a finite number of ms > 0 (got ${String(value)})`);
+  return value;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Settles like `work`, or rejects with a Timeout after `ms`, or with the signal's reason when it aborts first. The
+ * work itself runs on; its late result is dropped.
+ */
+function race<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      reject(signal?.reason);
+    };
+    // A busy event loop runs the timer before it reads a reply that arrived meanwhile: the time-out waits for one
+    // pass over the I/O that is ready (setImmediate runs after it), so a loaded process does not blame Redis.
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        done();
+        reject(new Timeout(`Redis did not answer within ${ms} ms`));
+      });
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+}
+
+function settingsOf(lane: QuotaLane): LaneSettings {
+  const { callsPerSecond, burst } = pacerSettings(lane.limit, lane.callsPerSecond / lane.limit);
+  return {
+    callsPerSecond,
+    burst,
+    windowMs: WINDOW_MS,
+    ttlMs: TTL_MS,
+    decrease: 0.8,
+    settle: 0.9,
+    recoveryPerSecond: callsPerSecond * 0.05,
+    minCallsPerSecond: callsPerSecond * 0.02,
+  };
+}
+
+/** A quota whose lanes live in Redis, shared by every instance that uses the same Redis and prefix. */
+export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
+  if ((options.url === undefined) === (options.client === undefined)) {
+    throw new TypeError('createRedisQuota: pass exactly one of options.url (a redis:// URL) and options.client (an ioredis client)');
+  }
+  if (options.url !== undefined && !/^rediss?:\/\//.test(options.url)) {
+    throw new TypeError('createRedisQuota: options.url must be a redis:// or rediss:// URL');
+  }
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (typeof prefix !== 'string') throw new TypeError('createRedisQuota: options.prefix must be a string');
+  const instances = checkInstances(options.instances, 'createRedisQuota: options.instances');
+  const timeoutMs = positiveMs(options.timeoutMs, 500, 'timeoutMs');
+  const retryAfterMs = positiveMs(options.retryAfterMs, 1000, 'retryAfterMs');
+  const owned = options.client === undefined;
+  const client =
+    options.client ??
+    new Redis(options.url as string, {
+      // Commands fail at once while the connection is down (the quota falls back) instead of queueing for later.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: Math.max(timeoutMs, 1000),
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+    });
+  const local = createLocalQuota({ instances });
+  const instance = randomUUID();
+  /** The last rate and active instances the script answered per lane, for rate(). */
+  const shared = new Map<string, { rate: number; active: number }>();
+  const keys = new Map<string, [string, string]>();
+  let state: RedisQuotaState = 'shared';
+  /** Redis is not tried before then (a round trip failed or was late). */
+  let pausedUntil = -Infinity;
+  let closed = false;
+
+  const setState = (next: RedisQuotaState, error?: unknown): void => {
+    if (next === state) return;
+    state = next;
+    options.onStateChange?.(next === 'local' ? { state: next, error } : { state: next });
+  };
+  const fallBack = (error: unknown): void => {
+    pausedUntil = performance.now() + retryAfterMs;
+    setState('local', error);
+  };
+  const onError = (): void => {
+    // ioredis reports connection errors here too; without a listener Node would throw them. The calls in flight fail
+    // on their own and fall back; nothing else to do.
+  };
+  const onReady = (): void => {
+    // The connection is back: the next permit tries Redis at once.
+    pausedUntil = -Infinity;
+  };
+  client.on('error', onError);
+  client.on('ready', onReady);
+
+  /** The connection is up, or still being opened for the first time (worth waiting for, within the time limit). */
+  const usable = (): boolean => {
+    if (closed || performance.now() < pausedUntil) return false;
+    return client.status === 'ready' || client.status === 'connecting' || client.status === 'connect' || client.status === 'wait';
+  };
+  /** One wait for the first connection, shared by every take that comes meanwhile. */
+  let connecting: Promise<void> | undefined;
+  const whenReady = (): Promise<void> => {
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'wait') void client.connect().catch(() => {});
+    connecting ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown): void => {
+        client.off('ready', ready).off('end', ended).off('error', failed);
+        connecting = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const ready = (): void => settle();
+      const ended = (): void => settle(new Error('Redis connection closed'));
+      // A refused connection fails the takes waiting for it at once, not at their time limit.
+      const failed = (error: unknown): void => settle(error ?? new Error('Redis connection failed'));
+      client.once('ready', ready).once('end', ended).once('error', failed);
+    });
+    return connecting;
+  };
+
+  const run = async (lane: QuotaLane, op: LaneOp): Promise<{ waitMs: number }> => {
+    let laneKey = keys.get(lane.key);
+    if (!laneKey) {
+      laneKey = laneKeys(prefix, lane.key);
+      keys.set(lane.key, laneKey);
+    }
+    await whenReady();
+    const answer = await runLaneScript(client, laneKey, op, settingsOf(lane), instance);
+    shared.set(lane.key, { rate: answer.rate, active: op === 'take' ? Math.max(1, answer.active) : (shared.get(lane.key)?.active ?? 1) });
+    return answer;
+  };
+
+  const takeLocally = (lane: QuotaLane, signal: AbortSignal | undefined): Promise<void> => {
+    if (state === 'shared' && performance.now() >= pausedUntil) fallBack(new Error(`Redis is not connected (${client.status})`));
+    else if (state === 'shared') setState('local', new Error('Redis failed or was late on a round trip moments ago'));
+    return local.take(lane, signal);
+  };
+  const rateOf = (lane: QuotaLane): number | undefined => {
+    const known = state === 'shared' ? shared.get(lane.key) : undefined;
+    // The shared rate is for all instances together; this instance's part of it sizes its own concurrency.
+    return known ? known.rate / known.active : local.rate(lane);
+  };
+  /** Refusals this instance heard of per lane: takes booked before one book again. */
+  const refusals = new Map<string, number>();
+  const gates = new Map<string, BookingGate>();
+  const gateOf = (lane: QuotaLane): BookingGate => {
+    let gate = gates.get(lane.key);
+    if (!gate) {
+      gate = createBookingGate(() => Math.max(2, Math.ceil(((rateOf(lane) ?? lane.callsPerSecond) * BOOKING_MS) / 1000)));
+      gates.set(lane.key, gate);
+    }
+    return gate;
+  };
+
+  return {
+    get state() {
+      return state;
+    },
+    async take(lane, signal) {
+      if (signal?.aborted) throw signal.reason;
+      if (!usable()) return takeLocally(lane, signal);
+      const gate = gateOf(lane);
+      await gate.enter(signal);
+      try {
+        // Redis may have gone while this take waited in line.
+        if (!usable()) return await takeLocally(lane, signal);
+        for (;;) {
+          const refusalsBefore = refusals.get(lane.key) ?? 0;
+          let waitMs: number;
+          try {
+            ({ waitMs } = await race(run(lane, 'take'), timeoutMs, signal));
+          } catch (error) {
+            if (signal?.aborted) throw signal.reason;
+            // Redis failed or was late: this permit, and those of the next retryAfterMs, come from this process.
+            fallBack(error);
+            return await local.take(lane, signal);
+          }
+          setState('shared');
+          await sleep(waitMs, signal);
+          // A slot booked before the server refused a send of this lane is one the window has no room for: the
+          // take books again, after the hold and at the lowered rate.
+          if ((refusals.get(lane.key) ?? 0) === refusalsBefore) return;
+        }
+      } finally {
+        gate.leave();
+      }
+    },
+    report(lane: QuotaLane, verdict: QuotaVerdict) {
+      // The in-process quota hears every answer too, so a fallback starts from the rate the server allows now.
+      local.report(lane, verdict);
+      if (verdict === 'refused') refusals.set(lane.key, (refusals.get(lane.key) ?? 0) + 1);
+      if (!usable() || state === 'local') return;
+      return race(run(lane, verdict), timeoutMs, undefined).then(
+        () => undefined,
+        (error: unknown) => fallBack(error),
+      );
+    },
+    rate: rateOf,
+    async close() {
+      closed = true;
+      client.off('ready', onReady);
+      if (owned) {
+        await client.quit().catch(() => client.disconnect());
+      }
+      client.off('error', onError);
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// The lane script on a real Redis: spacing and AIMD read from what the script answers (slots on the server's clock,
+// rates), never from how long anything took here.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { laneKeys, runLaneScript, type LaneOp, type LaneSettings } from '../../src/redis/lane-script.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+let redis: Redis;
+let lane = 0;
+let keys: [string, string];
+
+const settings: LaneSettings = {
+  callsPerSecond: 10,
+  burst: 1,
+  windowMs: 1000,
+  ttlMs: 60_000,
+  decrease: 0.8,
+  settle: 0.9,
+  recoveryPerSecond: 0.5,
+  minCallsPerSecond: 0.2,
+};
+
+const run = (op: LaneOp, instance = 'a', overrides: Partial<LaneSettings> = {}) => runLaneScript(redis, keys, op, { ...settings, ...overrides }, instance);
+/** The server-clock time of the slot a take reserved. */
+const slot = async (instance = 'a', overrides: Partial<LaneSettings> = {}): Promise<number> => {
+  const answer = await run('take', instance, overrides);
+  return answer.serverNow + answer.waitMs;
+};
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url, { lazyConnect: true });
+  await redis.connect();
+});
+
+afterAll(async () => {
+  await redis?.quit();
+  await server?.stop();
+});
+
+beforeEach(() => {
+  keys = laneKeys('test:', `1400000000/op${++lane}`);
+});
+
+describe('the lane script', () => {
+  it('spaces the slots of every instance by 1/rate on the server clock, in the order they were asked for', async () => {
+    const slots: number[] = [];
+    for (const instance of ['a', 'b', 'a', 'c', 'b', 'a']) slots.push(await slot(instance));
+    const gaps = slots.slice(1).map((at, index) => at - (slots[index] as number));
+    for (const gap of gaps) expect(gap).toBeCloseTo(100, 3);
+    const answer = await run('take', 'c');
+    expect(answer.active).toBe(3);
+  });
+
+  it('lets `burst` sends go back to back after a quiet spell, then spaces the rest', async () => {
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await run('take', 'a', { burst: 3 }));
+    // The first three are due at once (each waits only for what the server clock has not yet reached), then 1/rate.
+    const slots = answers.map((answer) => answer.serverNow + answer.waitMs);
+    expect(slots[1]! - slots[0]!).toBeLessThan(100);
+    expect(slots[2]! - slots[0]!).toBeLessThan(100);
+    expect(slots[3]! - slots[2]!).toBeGreaterThan(0);
+    expect(slots[4]! - slots[3]!).toBeCloseTo(100, 3);
+  });
+
+  it('lowers the shared rate at most once per window on refusals from any instance, and raises it step by step', async () => {
+    await run('take', 'a');
+    expect((await run('refused', 'a')).rate).toBeCloseTo(8, 9);
+    // Another instance's refusal in the same window is the same signal.
+    expect((await run('refused', 'b')).rate).toBeCloseTo(8, 9);
+    // Each accepted answer adds recovery ÷ rate: +recovery per second of sends at that rate.
+    expect((await run('accepted', 'b')).rate).toBeCloseTo(8 + 0.5 / 8, 9);
+    const rate = (await run('accepted', 'a')).rate;
+    expect(rate).toBeCloseTo(8 + 0.5 / 8 + 0.5 / (8 + 0.5 / 8), 9);
+    // Later takes are spaced at the lowered rate.
+    const first = await slot('a');
+    const second = await slot('b');
+    expect(second - first).toBeCloseTo(1000 / rate, 3);
+  });
+
+  it('never raises the rate above the ceiling, nor lowers it below the floor', async () => {
+    expect((await run('accepted')).rate).toBe(10);
+    await redis.hset(keys[0], 'rate', '0.25', 'lastdec', '-1e18');
+    expect((await run('refused')).rate).toBeCloseTo(0.2, 9);
+  });
+
+  it('holds permits after a refusal until the oldest accepted send of the window has left it', async () => {
+    await run('take');
+    const accepted = await run('accepted');
+    const refused = await run('refused');
+    const next = await slot();
+    // Nothing before the oldest accepted answer + one window (the accepted answer was counted at or before its reply).
+    expect(next).toBeGreaterThanOrEqual(accepted.serverNow + 1000 - 0.01);
+    expect(next).toBeLessThanOrEqual(refused.serverNow + 1000 + 0.01);
+  });
+
+  it('settles a lane that has sent for a whole window at 0.9 × what the server accepted in the last window', async () => {
+    // A lane that started sending two seconds ago and had 5 answers accepted in the current window (none before).
+    const clock = await redis.time();
+    const now = Number(clock[0]) * 1000 + Number(clock[1]) / 1000;
+    const idx = Math.floor(now / 1000);
+    await redis.hset(keys[0], 'rate', '10', 'first', String(now - 2000), 'idx', String(idx), 'cur', '5', 'curfirst', String(idx * 1000), 'prev', '0', 'lastdec', '-1e18');
+    expect((await run('refused')).rate).toBeCloseTo(4.5, 9);
+  });
+
+  it('keeps its keys only for a while after the last reserved slot', async () => {
+    await run('take', 'a', { ttlMs: 5_000 });
+    for (const key of keys) {
+      const ttl = await redis.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(5_000 + 100);
+    }
+    // Instances not seen for two windows leave the count.
+    await redis.zadd(keys[1], 0, 'gone');
+    expect((await run('take', 'a')).active).toBe(1);
+  });
+
+  it('loads itself with EVAL when the server has lost its script cache', async () => {
+    await redis.script('FLUSH');
+    expect((await run('take')).rate).toBe(10);
+  });
+});

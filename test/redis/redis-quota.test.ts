@@ -1,0 +1,164 @@
+// createRedisQuota on a real redis-server: permits from the shared lane, and every fault — Redis absent at start,
+// killed and back mid-job, paused (a Redis that does not answer) — ending in a permit, never a lost or hung take.
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { QuotaLane } from '../../src/quota/quota.js';
+import { createRedisQuota, type RedisQuota, type RedisQuotaStateChange } from '../../src/redis/index.js';
+import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+let next = 0;
+const quotas: RedisQuota[] = [];
+const laneOf = (limit = 200): QuotaLane => {
+  const operation = `op${++next}`;
+  return { key: `1400000000/${operation}`, sdkAppId: 1400000000, operation, limit, callsPerSecond: limit * 0.85 };
+};
+const open = (options: Parameters<typeof createRedisQuota>[0]): RedisQuota => {
+  const quota = createRedisQuota(options);
+  quotas.push(quota);
+  return quota;
+};
+/** Resolves with the next state change the quota reports. */
+const nextChange = (changes: RedisQuotaStateChange[], count: number): Promise<RedisQuotaStateChange> =>
+  new Promise((resolve) => {
+    const poll = (): void => {
+      if (changes.length >= count) resolve(changes[count - 1] as RedisQuotaStateChange);
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+
+afterEach(async () => {
+  await Promise.all(quotas.splice(0).map((quota) => quota.close()));
+  if (!server.process) await server.start();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('createRedisQuota', () => {
+  it('rejects options it cannot use, naming the field', () => {
+    expect(() => createRedisQuota({})).toThrow(/options\.url.*options\.client/);
+    expect(() => createRedisQuota({ url: 'http://127.0.0.1:1' })).toThrow(/options\.url must be a redis:\/\//);
+    expect(() => createRedisQuota({ url: server.url, instances: 0 })).toThrow(/options\.instances must be a positive integer/);
+    expect(() => createRedisQuota({ url: server.url, timeoutMs: -1 })).toThrow(/options\.timeoutMs/);
+  });
+
+  it('takes permits from the shared lane and reports answers to it', async () => {
+    const quota = open({ url: server.url, prefix: 'q1:' });
+    const lane = laneOf();
+    for (let i = 0; i < 5; i++) await quota.take(lane);
+    await quota.report(lane, 'refused');
+    const redis = new Redis(server.url);
+    const [grants, rate] = await redis.hmget(`q1:{${lane.key}}`, 'grants', 'rate');
+    await redis.quit();
+    expect(Number(grants)).toBe(5);
+    expect(Number(rate)).toBeCloseTo(170 * 0.8, 6);
+    expect(quota.state).toBe('shared');
+    expect(quota.rate(lane)).toBeCloseTo(170 * 0.8, 6);
+  });
+
+  it('uses a client passed in and leaves it open on close', async () => {
+    const client = new Redis(server.url);
+    const quota = createRedisQuota({ client });
+    await quota.take(laneOf());
+    await quota.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
+  it('rejects a waiting take with the signal’s reason as soon as it aborts', async () => {
+    const quota = open({ url: server.url });
+    const lane = laneOf(2); // 1.7/s: the second permit is ~590 ms away
+    await quota.take(lane);
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const waiting = quota.take(lane, controller.signal);
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(waiting).rejects.toBe(reason);
+  });
+
+  it('books a take again when the server refused a send while it waited for its slot', async () => {
+    const quota = open({ url: server.url, prefix: 'q2:' });
+    const lane = laneOf(2);
+    const redis = new Redis(server.url);
+    const grants = async (): Promise<number> => Number(await redis.hget(`q2:{${lane.key}}`, 'grants'));
+    await quota.take(lane);
+    const waiting = quota.take(lane);
+    while ((await grants()) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await quota.report(lane, 'refused');
+    await waiting;
+    expect(await grants()).toBe(3);
+    await redis.quit();
+  });
+
+  it('works on its in-process quota when Redis is not there at start, and says so', async () => {
+    const changes: RedisQuotaStateChange[] = [];
+    const port = await freePort();
+    const quota = open({ url: `redis://127.0.0.1:${port}`, instances: 2, timeoutMs: 100, onStateChange: (change) => changes.push(change) });
+    const lane = laneOf();
+    for (let i = 0; i < 3; i++) await quota.take(lane);
+    expect(quota.state).toBe('local');
+    expect(changes[0]?.state).toBe('local');
+    expect(changes[0]?.error).toBeInstanceOf(Error);
+    // The in-process quota paces at this instance's share.
+    expect(quota.rate(lane)).toBeLessThanOrEqual(85);
+  });
+
+  it('falls back when Redis is killed mid-job and goes back to it when it returns, losing no take', async () => {
+    const changes: RedisQuotaStateChange[] = [];
+    const quota = open({ url: server.url, timeoutMs: 200, retryAfterMs: 50, onStateChange: (change) => changes.push(change) });
+    const lane = laneOf();
+    let taken = 0;
+    let stop = false;
+    const job = (async () => {
+      while (!stop) {
+        await quota.take(lane);
+        taken++;
+        await quota.report(lane, 'accepted');
+      }
+    })();
+    while (taken < 10) await new Promise((resolve) => setTimeout(resolve, 5));
+    await server.stop('SIGKILL');
+    expect((await nextChange(changes, 1)).state).toBe('local');
+    const takenWhileDown = taken;
+    while (taken < takenWhileDown + 10) await new Promise((resolve) => setTimeout(resolve, 5));
+    await server.start();
+    expect(await nextChange(changes, 2)).toEqual({ state: 'shared' });
+    const takenBack = taken;
+    while (taken < takenBack + 10) await new Promise((resolve) => setTimeout(resolve, 5));
+    stop = true;
+    await job;
+    expect(changes.map((change) => change.state)).toEqual(['local', 'shared']);
+    // The restarted Redis holds the grants made since it came back.
+    const redis = new Redis(server.url);
+    expect(Number(await redis.hget(`tim-rest-client:quota:{${lane.key}}`, 'grants'))).toBeGreaterThanOrEqual(10);
+    await redis.quit();
+  });
+
+  it('does not let a Redis that stops answering hold a take past its signal or its time limit', async () => {
+    const changes: RedisQuotaStateChange[] = [];
+    const quota = open({ url: server.url, timeoutMs: 300, onStateChange: (change) => changes.push(change) });
+    const lane = laneOf();
+    await quota.take(lane);
+    server.process?.kill('SIGSTOP');
+    try {
+      const controller = new AbortController();
+      const reason = new Error('deadline');
+      const aborted = quota.take(lane, controller.signal);
+      setTimeout(() => controller.abort(reason), 30);
+      await expect(aborted).rejects.toBe(reason);
+      // Without an abort, the take falls back after the time limit and gets its permit in process.
+      await expect(quota.take(lane)).resolves.toBeUndefined();
+      expect(changes[0]?.state).toBe('local');
+      expect(String(changes[0]?.error)).toMatch(/did not answer within 300 ms/);
+    } finally {
+      server.process?.kill('SIGCONT');
+    }
+  });
+});
