@@ -8,6 +8,7 @@ export default defineConfig({
       { find: /^tim-rest-client$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
       { find: /^tim-rest-client\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
       { find: /^tim-rest-client\/testing\/server$/, replacement: fileURLToPath(new URL('./src/testing/server-entry.ts', import.meta.url)) },
+      { find: /^tim-rest-client\/callbacks$/, replacement: fileURLToPath(new URL('./src/callbacks/index.ts', import.meta.url)) },
       { find: /^tim-rest-client\/redis$/, replacement: fileURLToPath(new URL('./src/redis/index.ts', import.meta.url)) },
     ],
   },
