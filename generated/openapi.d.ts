@@ -609,6 +609,13 @@ export interface components {
          * CallbackReply
          * @description What the app backend answers to a callback, with HTTP 200. For the "after" callbacks described here the Chat
          *     backend ignores the result: `ErrorCode` 0 and 1 mean the same to it. The pages mark all three fields required.
+         *
+         *     Answer at once. The vendor asks the app backend to "provide a response as soon as possible"
+         *     ([Webhook Overview](https://www.tencentcloud.com/document/product/1047/34354)), and the one time limit it states is
+         *     2 seconds, not adjustable, for before-message callbacks ("消息前回调默认2s超时且不支持调整",
+         *     [第三方回调简介](https://cloud.tencent.com/document/product/269/1522)). For these "after" callbacks no page states a
+         *     limit, nor whether a callback that goes unanswered is sent again: answer well within 2 s, do slow work after
+         *     answering, and do not count on a retry.
          */
         CallbackReply: {
             /**
@@ -750,23 +757,27 @@ export interface components {
          */
         "callback-clientip": string;
         /**
-         * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
-         *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
-         *     regard to case. Not an enum, so no spelling is refused.
+         * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad` or `Unknown`, as
+         *     the Webhook Overview lists them. Known quirk, from the same page: the `State.StateChange` callback spells iOS `IOS`,
+         *     every other callback `iOS`; compare it without regard to case. Not an enum, so no spelling is refused.
          * @example RESTAPI
          */
         "callback-optplatform": string;
         /**
          * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
          *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
-         *     the body nor the other parameters; see *Callbacks* in the package README.
-         * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+         *     the body nor the other parameters; see *Callbacks* in the package README. The example is the vendor's worked
+         *     sample: token `xxxxyyyy`, `RequestTime` 1669872112
+         *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+         * @example 17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061
          */
         "callback-sign": string;
         /**
          * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
-         *     is more than one minute from its own clock (a replayed or delayed callback).
-         * @example 1700000000
+         *     is more than one minute from its own clock (a replayed or delayed callback): "If the difference between the
+         *     RequestTime and the current time exceeds 1 minute, it is considered an invalid request to prevent replay attacks"
+         *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+         * @example 1669872112
          */
         "callback-requesttime": number;
     };
@@ -1001,23 +1012,27 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
-                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
-                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad` or `Unknown`, as
+                 *     the Webhook Overview lists them. Known quirk, from the same page: the `State.StateChange` callback spells iOS `IOS`,
+                 *     every other callback `iOS`; compare it without regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
                 /**
                  * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
                  *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
-                 *     the body nor the other parameters; see *Callbacks* in the package README.
-                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 *     the body nor the other parameters; see *Callbacks* in the package README. The example is the vendor's worked
+                 *     sample: token `xxxxyyyy`, `RequestTime` 1669872112
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061
                  */
                 Sign?: components["parameters"]["callback-sign"];
                 /**
                  * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
-                 *     is more than one minute from its own clock (a replayed or delayed callback).
-                 * @example 1700000000
+                 *     is more than one minute from its own clock (a replayed or delayed callback): "If the difference between the
+                 *     RequestTime and the current time exceeds 1 minute, it is considered an invalid request to prevent replay attacks"
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 1669872112
                  */
                 RequestTime?: components["parameters"]["callback-requesttime"];
             };
@@ -1067,23 +1082,27 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
-                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
-                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad` or `Unknown`, as
+                 *     the Webhook Overview lists them. Known quirk, from the same page: the `State.StateChange` callback spells iOS `IOS`,
+                 *     every other callback `iOS`; compare it without regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
                 /**
                  * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
                  *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
-                 *     the body nor the other parameters; see *Callbacks* in the package README.
-                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 *     the body nor the other parameters; see *Callbacks* in the package README. The example is the vendor's worked
+                 *     sample: token `xxxxyyyy`, `RequestTime` 1669872112
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061
                  */
                 Sign?: components["parameters"]["callback-sign"];
                 /**
                  * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
-                 *     is more than one minute from its own clock (a replayed or delayed callback).
-                 * @example 1700000000
+                 *     is more than one minute from its own clock (a replayed or delayed callback): "If the difference between the
+                 *     RequestTime and the current time exceeds 1 minute, it is considered an invalid request to prevent replay attacks"
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 1669872112
                  */
                 RequestTime?: components["parameters"]["callback-requesttime"];
             };
@@ -1133,23 +1152,27 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
-                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
-                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad` or `Unknown`, as
+                 *     the Webhook Overview lists them. Known quirk, from the same page: the `State.StateChange` callback spells iOS `IOS`,
+                 *     every other callback `iOS`; compare it without regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
                 /**
                  * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
                  *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
-                 *     the body nor the other parameters; see *Callbacks* in the package README.
-                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 *     the body nor the other parameters; see *Callbacks* in the package README. The example is the vendor's worked
+                 *     sample: token `xxxxyyyy`, `RequestTime` 1669872112
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061
                  */
                 Sign?: components["parameters"]["callback-sign"];
                 /**
                  * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
-                 *     is more than one minute from its own clock (a replayed or delayed callback).
-                 * @example 1700000000
+                 *     is more than one minute from its own clock (a replayed or delayed callback): "If the difference between the
+                 *     RequestTime and the current time exceeds 1 minute, it is considered an invalid request to prevent replay attacks"
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 1669872112
                  */
                 RequestTime?: components["parameters"]["callback-requesttime"];
             };
@@ -1199,23 +1222,27 @@ export interface operations {
                  */
                 ClientIP?: components["parameters"]["callback-clientip"];
                 /**
-                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
-                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
-                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad` or `Unknown`, as
+                 *     the Webhook Overview lists them. Known quirk, from the same page: the `State.StateChange` callback spells iOS `IOS`,
+                 *     every other callback `iOS`; compare it without regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
                 /**
                  * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
                  *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
-                 *     the body nor the other parameters; see *Callbacks* in the package README.
-                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 *     the body nor the other parameters; see *Callbacks* in the package README. The example is the vendor's worked
+                 *     sample: token `xxxxyyyy`, `RequestTime` 1669872112
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061
                  */
                 Sign?: components["parameters"]["callback-sign"];
                 /**
                  * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
-                 *     is more than one minute from its own clock (a replayed or delayed callback).
-                 * @example 1700000000
+                 *     is more than one minute from its own clock (a replayed or delayed callback): "If the difference between the
+                 *     RequestTime and the current time exceeds 1 minute, it is considered an invalid request to prevent replay attacks"
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 1669872112
                  */
                 RequestTime?: components["parameters"]["callback-requesttime"];
             };
@@ -1260,23 +1287,27 @@ export interface operations {
                  */
                 contenttype: components["parameters"]["callback-contenttype"];
                 /**
-                 * @description The platform that caused the event, e.g. `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac` (the Webhook
-                 *     Overview lists the values). Known quirk: the iOS value is reported spelled `IOS` in one callback; compare it without
-                 *     regard to case. Not an enum, so no spelling is refused.
+                 * @description The platform that caused the event: `RESTAPI`, `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad` or `Unknown`, as
+                 *     the Webhook Overview lists them. Known quirk, from the same page: the `State.StateChange` callback spells iOS `IOS`,
+                 *     every other callback `iOS`; compare it without regard to case. Not an enum, so no spelling is refused.
                  * @example RESTAPI
                  */
                 OptPlatform?: components["parameters"]["callback-optplatform"];
                 /**
                  * @description Present when webhook authentication is on (Chat console, Webhook configuration, with a token): the lowercase hex
                  *     SHA-256 of the token followed by `RequestTime` as decimal text, `sha256(Token + RequestTime)`. It covers neither
-                 *     the body nor the other parameters; see *Callbacks* in the package README.
-                 * @example 3c1f1b3e4e9f0b5c1a0b52e6d7d3b8a4f1c2e3d4a5b6c7d8e9f0a1b2c3d4e5f6
+                 *     the body nor the other parameters; see *Callbacks* in the package README. The example is the vendor's worked
+                 *     sample: token `xxxxyyyy`, `RequestTime` 1669872112
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061
                  */
                 Sign?: components["parameters"]["callback-sign"];
                 /**
                  * @description Present with `Sign`: when the callback was sent, in Unix seconds. A receiver refuses a callback whose `RequestTime`
-                 *     is more than one minute from its own clock (a replayed or delayed callback).
-                 * @example 1700000000
+                 *     is more than one minute from its own clock (a replayed or delayed callback): "If the difference between the
+                 *     RequestTime and the current time exceeds 1 minute, it is considered an invalid request to prevent replay attacks"
+                 *     ([Security Considerations](https://www.tencentcloud.com/document/product/647/64412)).
+                 * @example 1669872112
                  */
                 RequestTime?: components["parameters"]["callback-requesttime"];
             };

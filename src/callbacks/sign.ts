@@ -1,4 +1,4 @@
-// The callback signature of the vendor's "Security Considerations" (Webhook Overview): with webhook authentication
+// The callback signature of the vendor's "Security Considerations" (see openapi/NOTES.md): with webhook authentication
 // on, the Chat backend adds `RequestTime` (Unix seconds) and `Sign` = lowercase hex SHA-256 of the token followed by
 // RequestTime's decimal text. WebCrypto only, so it runs on Node, Deno, Bun and workerd alike.
 const encoder = new TextEncoder();

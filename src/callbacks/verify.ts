@@ -1,8 +1,9 @@
 // verifyCallback: whether a callback's query parameters come from the Chat backend for this app, now. It follows the
-// vendor's Webhook Overview, "Security Considerations": the receiver checks that `SdkAppid` is its own, and with
-// webhook authentication on, that `Sign` is sha256(Token + RequestTime) and `RequestTime` within one minute of its
-// clock. The signature covers neither the body nor the other parameters; HTTPS (and the vendor's mutual-TLS option)
-// is what protects those in transit.
+// vendor's "Security Considerations" (worded, with a worked sample, on the LiveKit callback overview of the Chat
+// documentation; openapi/NOTES.md has the sources): the receiver checks that `SdkAppid` is its own, and with webhook
+// authentication on, that `Sign` is sha256(Token + RequestTime) and that `RequestTime` is no more than one minute
+// from its clock ("exceeds 1 minute" is invalid, so exactly 60 s is still valid). The signature covers neither the
+// body nor the other parameters; HTTPS (and the vendor's mutual-TLS option) is what protects those in transit.
 import { callbackSign, constantTimeEqual } from './sign.js';
 
 /** Why a callback was refused. */

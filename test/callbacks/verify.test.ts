@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyCallback } from '../../src/callbacks/index.js';
-import { constantTimeEqual } from '../../src/callbacks/sign.js';
+import { callbackSign, constantTimeEqual } from '../../src/callbacks/sign.js';
 
 const TOKEN = 'callback-token-for-tests';
 const APP = 1400000000;
@@ -10,6 +10,27 @@ const NOW = 1_700_000_000;
 const sign = (token: string, time: number | string): string => createHash('sha256').update(`${token}${time}`).digest('hex');
 const query = (time: number, extra: Record<string, string> = {}): URLSearchParams =>
   new URLSearchParams({ SdkAppid: String(APP), CallbackCommand: 'Sns.CallbackFriendAdd', contenttype: 'json', Sign: sign(TOKEN, time), RequestTime: String(time), ...extra });
+
+// The worked sample of the vendor's Security Considerations (LiveKit callback overview of the Chat documentation,
+// https://cloud.tencent.com/document/product/269/117703): Token xxxxyyyy, RequestTime 1669872112.
+const VENDOR_SAMPLE = { token: 'xxxxyyyy', requestTime: 1669872112, sign: '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061' };
+
+describe('the vendor\'s worked sample', () => {
+  it('callbackSign gives the Sign the vendor prints', async () => {
+    expect(await callbackSign(VENDOR_SAMPLE.token, VENDOR_SAMPLE.requestTime)).toBe(VENDOR_SAMPLE.sign);
+    expect(await callbackSign(VENDOR_SAMPLE.token, String(VENDOR_SAMPLE.requestTime))).toBe(VENDOR_SAMPLE.sign);
+  });
+
+  it('verifyCallback accepts the vendor\'s sample URL at its RequestTime and a minute either side, not beyond', async () => {
+    const url = `https://app.example/cb?SdkAppid=${APP}&CallbackCommand=Sns.CallbackFriendAdd&contenttype=json&Sign=${VENDOR_SAMPLE.sign}&RequestTime=${VENDOR_SAMPLE.requestTime}`;
+    const options = { token: VENDOR_SAMPLE.token, sdkAppId: APP };
+    for (const now of [VENDOR_SAMPLE.requestTime, VENDOR_SAMPLE.requestTime + 60, VENDOR_SAMPLE.requestTime - 60]) {
+      expect((await verifyCallback(url, { ...options, now })).ok, `now = RequestTime ${now - VENDOR_SAMPLE.requestTime} s`).toBe(true);
+    }
+    expect(await verifyCallback(url, { ...options, now: VENDOR_SAMPLE.requestTime + 61 })).toMatchObject({ ok: false, reason: 'stale' });
+    expect(await verifyCallback(url, { ...options, token: 'xxxxyyyz', now: VENDOR_SAMPLE.requestTime })).toMatchObject({ ok: false, reason: 'bad signature' });
+  });
+});
 
 describe('verifyCallback', () => {
   it('accepts a callback signed sha256(token + RequestTime) for this app, now', async () => {
