@@ -3,6 +3,7 @@
 // critical path of a call: when it cannot be reached, is lost, or answers later than `timeoutMs`, the permit comes from
 // an in-process quota at this instance's share (`instances`), the hook hears of it, and the next permits go back to
 // Redis once it answers again.
+import { sleep } from '../retry-policy.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { checkInstances, createLocalQuota } from '../quota/local-quota.js';
@@ -60,23 +61,6 @@ function positiveMs(value: number | undefined, fallback: number, name: string): 
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new TypeError(`createRedisQuota: options.${name} must be a finite number of ms > 0 (got ${String(value)})`);
   return value;
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
