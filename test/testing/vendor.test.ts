@@ -278,10 +278,14 @@ describe('scripted faults', () => {
     fake.inject('*', { hang: true });
     const controller = new AbortController();
     const query = await signedQuery();
-    const hung = fake.fetch(new Request(`http://x/v4/sns/group_get?${query.toString()}`, { method: 'POST', body: '{"From_Account":"user0"}', signal: controller.signal }));
+    // Held until the abort has arrived: undici links a Request's signal to the caller's through a weak reference, so a
+    // Request nothing holds may be collected with its signal, and the caller's abort would never reach the fake.
+    const request = new Request(`http://x/v4/sns/group_get?${query.toString()}`, { method: 'POST', body: '{"From_Account":"user0"}', signal: controller.signal });
+    const hung = fake.fetch(request);
     await expect.poll(() => fake.stats().hangs).toBe(1);
     controller.abort(new Error('caller gave up'));
     await expect(hung).rejects.toThrow('caller gave up');
+    expect(request.signal.aborted).toBe(true);
     expect(fake.calls.map((call) => call.fault ?? call.httpStatus)).toEqual([503, 'reset', 'hang']);
   });
 });
