@@ -23,7 +23,7 @@ export interface paths {
          *
          *     **Rate limit:** 200 calls per second.
          *
-         *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
+         *     **Error codes of this operation** (and the public codes 60000–79999, see [Error codes](#/error-codes)):
          *
          *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
@@ -64,7 +64,7 @@ export interface paths {
          *
          *     **Rate limit:** 200 calls per second.
          *
-         *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
+         *     **Error codes of this operation** (and the public codes 60000–79999, see [Error codes](#/error-codes)):
          *
          *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
@@ -105,7 +105,7 @@ export interface paths {
          *
          *     **Rate limit:** 1 call per second.
          *
-         *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
+         *     **Error codes of this operation** (and the public codes 60000–79999, see [Error codes](#/error-codes)):
          *
          *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |
@@ -150,7 +150,7 @@ export interface paths {
          *
          *     **Rate limit:** 200 calls per second.
          *
-         *     **Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):
+         *     **Error codes of this operation** (and the public codes 60000–79999, see [Error codes](#/error-codes)):
          *
          *     | Code | Meaning and what to do | Client |
          *     | --- | --- | --- |

@@ -4,6 +4,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundle, loadConfig } from '@redocly/openapi-core';
 import { stringify } from 'yaml';
+import { ERROR_CODES_ROUTE, ERROR_CODES_TAG } from './error-code-routes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const bundlePaths = {
@@ -40,18 +41,31 @@ function codeTable(codes) {
   return ['| Code | Meaning and what to do | Client |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The codes in groups: those of every call first, then per set of operations, each group with a heading. */
-function codeSections(codes) {
-  const groups = new Map([['', []]]);
-  for (const c of codes) {
-    const key = (c.operations ?? []).join(', ');
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(c);
-  }
-  return [...groups]
-    .filter(([, list]) => list.length > 0)
-    .map(([key, list]) => `## ${key === '' ? 'Every call (public codes)' : `Only ${key.replace(/, ([^,]*)$/, ' and $1')}`}\n\n${codeTable(list)}`)
-    .join('\n\n');
+/** The operations that return a code, as a reader names them. */
+function returnedBy(c) {
+  if (!c.operations) return 'every call (a public code)';
+  return c.operations.map((id) => `\`${id}\``).join(', ').replace(/, ([^,]*)$/, ' and $1');
+}
+
+/**
+ * The "Error codes" tag (a tag of text only, x-traitTag): a section per code, headed by the bare number. Redoc makes
+ * every heading of a tag's description a section with a link of its own (#/error-codes/70001) and a sidebar entry,
+ * and its search indexes each such section under its heading, so typing a code lists the code's meaning first. Table
+ * rows get neither, which is why the codes are not one table here (the operations keep theirs).
+ */
+function errorCodesTag(codes) {
+  const sections = codes.map(
+    (c) =>
+      `## ${c.code}\n\n${c.description}\n\n**Client:** ${clientAction(c)}. **Returned by:** ${returnedBy(c)}.`,
+  );
+  return {
+    name: ERROR_CODES_TAG,
+    description:
+      'What each `ErrorCode` means, what to do about it, and what the TypeScript client does by itself (it also ' +
+      'retries network faults, timeouts, HTTP 429 and 5xx). A retry is the same request with a new `random`.\n\n' +
+      sections.join('\n\n'),
+    'x-traitTag': true,
+  };
 }
 
 function regionTable(regions, defaultHost) {
@@ -186,17 +200,13 @@ function decorate(document, version) {
         'to the other host of the region, for the operations marked idempotent (all four).',
     )
     .replace('<!-- generated: methods -->', ['| Method | Operation |', '| --- | --- |', ...methods].join('\n'));
-  document.info.description +=
-    '\n# Error codes\n\nWhat each `ErrorCode` means, what to do about it, and what the TypeScript client does by itself ' +
-    '(it also retries network faults, timeouts, HTTP 429 and 5xx). A retry is the same request with a new `random`.\n\n' +
-    codeSections(codes) +
-    '\n';
+  document.tags.push(errorCodesTag(codes));
   for (const { path, operation } of listOperations(document)) {
     const limit = operation['x-rate-limit'];
     const own = codes.filter((c) => c.operations?.includes(operation.operationId));
     operation.description +=
       `\n\n**Rate limit:** ${limit ? `${limit.requestsPerSecond} ${limit.requestsPerSecond === 1 ? 'call' : 'calls'} per second` : 'not stated by the vendor'}.` +
-      `\n\n**Error codes of this operation** (and the public codes 60000–79999, see *Error codes*):\n\n` +
+      `\n\n**Error codes of this operation** (and the public codes 60000–79999, see [Error codes](${ERROR_CODES_ROUTE})):\n\n` +
       codeTable(own) +
       '\n';
     operation['x-codeSamples'] = codeSamples(document, path, operation);

@@ -59,8 +59,9 @@ ${installNote ? `<p>${inline(installNote.replace(/\s+/g, ' '))}</p>` : ''}
 document.addEventListener('DOMContentLoaded', () => {
   const block = document.getElementById('first-content');
   const redoc = document.getElementById('redoc');
-  // Redoc has rendered once its title heading is in the page; the block then gives way to it.
-  const done = () => { if (redoc.querySelector('h1')) { observer.disconnect(); block.remove(); } };
+  // Redoc has rendered once a heading of its own is in the page: the title, or on a link to a section (#/error-codes/
+  // 70001) that section's heading, as Redoc then renders the page from there. The block then gives way to it.
+  const done = () => { if (redoc.querySelector('h1, h2')) { observer.disconnect(); block.remove(); } };
   const observer = new MutationObserver(done);
   observer.observe(redoc, { childList: true, subtree: true });
   done();

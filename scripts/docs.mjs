@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { firstContent } from './docs-first-content.mjs';
+import { ERROR_CODES_ROUTE } from './error-code-routes.mjs';
 import { ensureTestTools, resolveTestTool, toolsNode } from './test-tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -80,6 +81,14 @@ const READABLE_TABLES = [
   '@media (max-width: 600px) { #redoc td code, #redoc th code { white-space: normal; overflow-wrap: anywhere; } }',
 ].join(' ');
 
+// A code's section (one per error code, see error-code-routes.mjs) holds two short paragraphs; with the padding of an
+// operation's section around each, 60 codes would fill 16,000 px. Tighter, a reader scrolling them sees several at once.
+const errorCodeSection = `#redoc [data-section-id^="${ERROR_CODES_ROUTE.slice(1)}/"]`;
+const COMPACT_ERROR_CODES = [
+  `${errorCodeSection} { padding-top: 8px; padding-bottom: 0; }`,
+  `${errorCodeSection} h2 { margin-top: 16px; margin-bottom: 8px; }`,
+].join(' ');
+
 /** Hosts that must not appear anywhere in the page (Redoc's CDNs, web-font and package CDNs). */
 const FORBIDDEN_HOSTS = ['cdn.redoc.ly', 'cdn.redocly.com/redoc', 'fonts.googleapis.com', 'fonts.gstatic.com', 'unpkg.com', 'jsdelivr.net'];
 
@@ -110,7 +119,7 @@ function makeSelfContained(html, document) {
   // 3. CSP first in <head>, before anything that could load. (Anchored: the bundle itself contains "<head>" strings.)
   const head = /^\s*<!DOCTYPE html>\s*<html[^>]*>\s*<head>/i.exec(html);
   if (!head) throw new Error('docs: the build-docs output does not start with <!DOCTYPE html><html><head> (CLI changed?)');
-  const meta = `\n  <meta http-equiv="Content-Security-Policy" content="${CSP}" />\n  <style>${READABLE_TABLES}</style>`;
+  const meta = `\n  <meta http-equiv="Content-Security-Policy" content="${CSP}" />\n  <style>${READABLE_TABLES} ${COMPACT_ERROR_CODES}</style>`;
   html = head[0] + meta + html.slice(head[0].length);
   return html;
 }

@@ -3,10 +3,11 @@
 // table (visible without expanding anything); the "Using the TypeScript client" and "Try it against the mock" sections;
 // every operation (read from generated/openapi.json) with its rate-limit line, error-code table, auth parameters, curl
 // and TypeScript samples, each named request example and each reply example with its `Prefer` key; every webhook
-// (callback) with its query parameters and body example; the
-// document-level error-code tables with no word broken across lines; no raw Markdown, no name of a repository file,
-// only relative links; and that the page loaded nothing from any other host. Chromium is Debian's /usr/bin/chromium (.ci/run
-// installs it); without it this test fails on purpose instead of skipping.
+// (callback) with its query parameters and body example; every error code in a section of its own, opened by its
+// link (#/error-codes/70001) at both widths and found by its number in the search box; the tables with no word
+// broken across lines; no raw Markdown, no name of a repository file, only relative links; and that the page loaded
+// nothing from any other host. Chromium is Debian's /usr/bin/chromium (.ci/run installs it); without it this test
+// fails on purpose instead of skipping.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
@@ -147,7 +148,8 @@ async function openDocs(hash = '#/', viewport = { width: 1440, height: 900 }): P
   await page.goto(`${baseUrl}${MOUNT}/${hash}`, { waitUntil: 'load' });
   // The build-time first content gives way once Redoc has rendered; the checks below are about Redoc's page.
   await page.locator('#first-content').waitFor({ state: 'detached' });
-  await heading(page, spec.info.title, { prefix: true }).waitFor({ state: 'visible' });
+  // On a link to a section, Redoc renders the page from that section, without the title.
+  if (hash === '#/') await heading(page, spec.info.title, { prefix: true }).waitFor({ state: 'visible' });
   return page;
 }
 
@@ -218,26 +220,83 @@ describe('API reference page (Redoc) in headless Chromium', () => {
     await page.screenshot({ path: join(outputDir, 'docs.png') });
   });
 
-  it('shows every error code with what to do and what the client does, no word broken across lines at 1440 px', async () => {
+  it('shows every error code in a section of its own, linked by its number: what it means, what the client does, which calls return it', async () => {
     const page = await openDocs();
-    // Reach the tables the way a reader does: the sidebar's "Error codes" entry.
+    // Reach the codes the way a reader does: the sidebar's "Error codes" entry.
     await page.locator('[data-component-name="Menu/MenuItem"]').getByText('Error codes', { exact: true }).click();
     await heading(page, 'Error codes').waitFor({ state: 'visible' });
 
-    await page.getByText('Meaning and what to do', { exact: true }).first().waitFor({ state: 'visible' });
-    const rows = (await visibleTableRows(page.locator('#api-content'))).filter((cells) => cells.length === 3 && /^\d+$/.test(cells[0]!));
-    const byCode = new Map(rows.map((cells) => [cells[0], cells]));
-    const missing = spec['x-error-codes'].map((e) => String(e.code)).filter((code) => !byCode.has(code));
-    expect(missing, 'x-error-codes without a row in the tables').toEqual([]);
+    const clientActions = new Map<number, string>();
     for (const entry of spec['x-error-codes']) {
-      const cells = byCode.get(String(entry.code))!;
-      expect(cells[1]).toBe(plain(entry.description));
-      expect(cells[2], `${entry.code}: what the client does`).toMatch(/\S/);
+      const section = codeSection(page, entry.code);
+      // Redoc fills in a section when it comes near the screen, as the reader scrolls.
+      await section.scrollIntoViewIfNeeded();
+      // Headed by the bare number, with the link a reader copies: the route that opens the page at this code.
+      const title = section.locator('h2');
+      await title.waitFor({ state: 'visible' });
+      expect(squash(await title.innerText())).toBe(String(entry.code));
+      expect(await title.locator('a[href]').getAttribute('href')).toBe(`#/error-codes/${entry.code}`);
+      const text = squash(await section.innerText());
+      expect(text).toContain(plain(entry.description));
+      const facts = /Client: (.+?)\. Returned by: (.+)\.$/.exec(text);
+      expect(facts, `${entry.code}: what the client does and which calls return it`).not.toBeNull();
+      clientActions.set(entry.code, facts![1]!);
+      const returnedBy = facts![2]!;
+      if (entry.operations) for (const id of entry.operations) expect(returnedBy).toContain(id);
+      else expect(returnedBy).toBe('every call (a public code)');
     }
-    expect(byCode.get('70050')?.[2]).toBe('no retry');
-    expect(byCode.get('60007')?.[2]).toBe('slows down, retries');
-    expect(byCode.get('70001')?.[2]).toBe('re\u2011signs, retries once');
+    expect(clientActions.get(70050)).toBe('no retry');
+    expect(clientActions.get(60007)).toBe('slows down, retries');
+    expect(clientActions.get(70001)).toBe('re\u2011signs, retries once');
+    // In the sidebar too, in the document's order, below "Error codes".
+    const menuCodes = await page
+      .locator('[data-component-name="Menu/MenuItem"]')
+      .evaluateAll((items) => items.map((item) => (item as HTMLElement).innerText.trim()).filter((label) => /^\d+$/.test(label)));
+    expect(menuCodes).toEqual(spec['x-error-codes'].map((e) => String(e.code)));
+    await codeSection(page, 70001).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(outputDir, 'docs-error-codes.png') });
+  });
 
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    it(`at ${viewport.width} px, a link to a code (#/error-codes/70001) opens the page at that code`, async () => {
+      const page = await openDocs('#/error-codes/70001', viewport);
+      const title = codeSection(page, 70001).locator('h2');
+      await title.waitFor({ state: 'visible' });
+      // Redoc scrolls the section to the top of the screen once it has rendered it.
+      await expect.poll(async () => (await title.boundingBox())?.y, { timeout: 10_000 }).toBeLessThan(viewport.height / 4);
+      expect((await title.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+      expect(new URL(page.url()).hash).toBe('#/error-codes/70001');
+      const entry = spec['x-error-codes'].find((e) => e.code === 70001)!;
+      expect(squash(await codeSection(page, 70001).innerText())).toContain(plain(entry.description));
+      await page.screenshot({ path: join(outputDir, `docs-error-code-link-${viewport.width}.png`) });
+    });
+  }
+
+  it("finds a code by its number in the search box: the code's entry first, and choosing it opens the code", async () => {
+    const page = await openDocs();
+    await page.locator('[data-component-name="icons/SearchIcon/SearchIcon"]').first().click();
+    const input = page.getByPlaceholder('Search docs...');
+    const first = page.locator('[data-component-name="Search/SearchItem"]').first();
+    // 70001 is in every operation's reply examples; 60007, 10018 and 51008 also in operations' descriptions.
+    for (const code of [60007, 10018, 51008, 70001]) {
+      await input.fill(String(code));
+      await expect.poll(() => first.getAttribute('href'), { timeout: 10_000 }).toBe(`#/error-codes/${code}`);
+      const entry = spec['x-error-codes'].find((e) => e.code === code)!;
+      const shown = squash(await first.innerText());
+      expect(shown.startsWith(String(code)), shown).toBe(true);
+      // The entry shows the code's meaning (its start: the result line is cut after a few words).
+      expect(shown).toContain(plain(entry.description).slice(0, 30));
+    }
+    await page.screenshot({ path: join(outputDir, 'docs-search-70001.png') });
+    await first.click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/error-codes/70001');
+    await codeSection(page, 70001).locator('h2').waitFor({ state: 'visible' });
+  });
+
+  it('shows the tables with no word broken across lines and none wider than its column at 1440 px', async () => {
+    const page = await openDocs();
+    await heading(page, 'Regions').waitFor({ state: 'visible' });
+    expect(await page.locator('#api-content table').count()).toBeGreaterThan(0);
     // A word (a host, a method name, a number) is broken when its letters sit on two lines: more than one box.
     const broken = await page.locator('#api-content table').evaluateAll((all) => {
       const found: string[] = [];
@@ -265,7 +324,6 @@ describe('API reference page (Redoc) in headless Chromium', () => {
         .map((el) => (el as HTMLElement).innerText.slice(0, 60)),
     );
     expect(clipped, 'tables wider than their column').toEqual([]);
-    await page.screenshot({ path: join(outputDir, 'docs-error-codes.png') });
   });
 
   it('shows no raw Markdown, names no file of this repository, and links only relatively or to other sites', async () => {
@@ -342,6 +400,11 @@ describe('API reference page (Redoc) in headless Chromium', () => {
 function heading(scope: Page | Locator, text: string, { prefix = false } = {}): Locator {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return scope.locator('h1, h2, h3').filter({ hasText: new RegExp(`^\\s*${escaped}${prefix ? '' : '\\s*$'}`) }).first();
+}
+
+/** The section of one error code, which Redoc routes as /error-codes/<code>. */
+function codeSection(page: Page, code: number): Locator {
+  return page.locator(`[data-section-id="/error-codes/${code}"]`);
 }
 
 /** Cell texts of every row of every visible table inside `scope`. */
