@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { spawnFakeVendorServer, type SpawnedFakeVendor } from '../src/testing/spawn.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import type { DoneMessage, RunMessage } from './instance-child.js';
@@ -27,6 +28,8 @@ interface Case {
   staggered: boolean;
   accounts: number;
   quota: RunMessage['quota'];
+  /** The app's first job with the Redis quota: nothing learned yet of what the server allows. */
+  fresh?: boolean;
 }
 
 interface Result {
@@ -75,10 +78,19 @@ async function quiet(vendor: SpawnedFakeVendor): Promise<void> {
 
 let runId = 0;
 
-async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redisUrl: string, c: Case): Promise<Result> {
+/**
+ * Each server is one app: its lanes keep the limit they learned (the `:learned` keys) from case to case, as an app's
+ * do from job to job, while everything else of a lane starts afresh for each case.
+ */
+async function freshLanes(redis: Redis, prefix: string): Promise<void> {
+  const keys = (await redis.keys(`${prefix}*`)).filter((key) => !key.endsWith(':learned'));
+  if (keys.length > 0) await redis.del(...keys);
+}
+
+async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: Redis, redisUrl: string, prefix: string, c: Case): Promise<Result> {
   await quiet(vendor);
+  await freshLanes(redis, prefix);
   const id = ++runId;
-  const prefix = `bench:${process.pid}:${id}:`;
   const t0 = performance.now();
   const finished = Promise.all(
     instances.slice(0, c.processes).map(async (instance, index) => {
@@ -117,7 +129,7 @@ const fixed = (value: number, digits = 0): string => value.toFixed(digits);
 function row(c: Case, r: Result): string {
   // Quota used: accepted calls over what the server allows from the end of the first round trip to the end.
   const used = (100 * r.accepted) / ((c.limit * Math.max(1, r.wallMs - c.rttMs)) / 1000);
-  return `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} | ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} |`;
+  return `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''}${c.fresh ? ", the app's first job" : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} | ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} |`;
 }
 
 /** Runs every case and writes its section of bench/RESULTS.md (a full run, or BENCH_WRITE=1). */
@@ -135,6 +147,7 @@ export async function instances(): Promise<string> {
   const started = performance.now();
   const lines: string[] = [];
   const redis = await startRedisServer();
+  const keys = new Redis(redis.url);
   const pool: Instance[] = [];
   try {
     for (let i = 0; i < Math.max(...counts); i++) pool.push(await startInstance());
@@ -142,23 +155,27 @@ export async function instances(): Promise<string> {
       const vendor = await spawnFakeVendorServer({
         args: ['--rtt', String(server.rttMs), '--jitter', String(jitter), '--rate-limit', String(server.limit), '--friends', String(Math.max(...accounts)), '--groups', '10'],
       });
+      const app = `bench:${process.pid}:${server.rttMs}:${server.limit}:`;
+      const measure = async (c: Case): Promise<void> => {
+        log(`instances: ${server.rttMs} ms, ${server.limit}/s, ${c.processes}${c.staggered ? ' staggered' : ''}, ${c.accounts} accounts, ${c.quota}${c.fresh ? ', first job' : ''}`);
+        const line = row(c, await runCase(pool, vendor, keys, redis.url, app, c));
+        log(line);
+        lines.push(line);
+      };
       try {
         // One unmeasured run per process and quota first: the first call of a fresh process (JIT, the first Redis
         // connection and script load) is not what an instance that has been running does.
         if (server === servers[0]) {
           log('instances: warm-up');
-          for (const quota of quotas) await runCase(pool, vendor, redis.url, { ...server, processes: pool.length, staggered: false, accounts: 1_000, quota });
+          for (const quota of quotas) await runCase(pool, vendor, keys, redis.url, `bench:${process.pid}:warm-up:`, { ...server, processes: pool.length, staggered: false, accounts: 1_000, quota });
         }
+        // The app's first job with the Redis quota, where it learns what the server allows; the cases after it run on
+        // what it learned, as an app's later jobs do.
+        if (quotas.includes('redis')) await measure({ ...server, processes: Math.min(4, pool.length), staggered: false, accounts: accounts[0] as number, quota: 'redis', fresh: true });
         for (const staggered of [false, true]) {
           for (const count of accounts) {
             for (const processes of counts) {
-              for (const quota of quotas) {
-                const c: Case = { ...server, processes, staggered, accounts: count, quota };
-                log(`instances: ${server.rttMs} ms, ${server.limit}/s, ${processes}${staggered ? ' staggered' : ''}, ${count} accounts, ${quota}`);
-                const line = row(c, await runCase(pool, vendor, redis.url, c));
-                log(line);
-                lines.push(line);
-              }
+              for (const quota of quotas) await measure({ ...server, processes, staggered, accounts: count, quota });
             }
           }
         }
@@ -168,6 +185,7 @@ export async function instances(): Promise<string> {
     }
   } finally {
     for (const instance of pool) instance.child.disconnect();
+    await keys.quit();
     await redis.stop();
   }
   const seconds = (performance.now() - started) / 1000;
@@ -182,7 +200,9 @@ export async function instances(): Promise<string> {
     'together, or one every 500 ms. "Redis quota" is `createRedisQuota` on a local redis-server; "in-process default"',
     'is the client without a `quota` option. One run per case. Minimum: N × calls ÷ limit + RTT (staggered: also the',
     'last start + its calls ÷ limit). Quota used: accepted calls ÷ (limit × (wall − RTT)). Slowest ÷ fastest: the',
-    "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer.",
+    "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer. Each server is one app:",
+    "its first Redis-quota job (\"the app's first job\") learns what the server allows, and the cases after it start from",
+    'that learned limit, as later jobs of an app do (each case starts with a fresh lane otherwise).',
     '',
     '| RTT | server limit | N processes | accounts each | quota | wall ms | minimum ms | refusals (60007) | quota used | failed calls | accounts lost | slowest ÷ fastest | peak sockets | fallbacks |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -68,8 +68,9 @@ function repeats(text: string, key: string): boolean {
   return first !== -1 && text.indexOf(key, first + key.length) !== -1;
 }
 
-// The first ErrorCode token as written: a fraction or an exponent is refused before any parser rounds it.
-const ERROR_CODE_TOKEN = /"ErrorCode"\s*:\s*(-?[0-9][0-9.eE+-]*)/;
+// Every ErrorCode token as written (the envelope's may follow an item's): a fraction or an exponent is refused
+// before any parser rounds it.
+const ERROR_CODE_TOKENS = /"ErrorCode"\s*:\s*(-?[0-9][0-9.eE+-]*)/g;
 
 function scrubbedBody(text: string, secrets: readonly string[]): unknown {
   const scrubbed = scrubSecrets(text, secrets);
@@ -91,8 +92,8 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
   const invalidReply = (info: string, cause?: unknown): ChatApiError =>
     new ChatApiError(`${operation}: invalid reply: ${info}`, { ...base, code: TransportCode.invalidReply, info, retryable: false, cause });
   if (nestingDeeperThan(body, MAX_DEPTH)) throw invalidReply(`the reply is nested deeper than ${MAX_DEPTH} levels`);
-  const token = ERROR_CODE_TOKEN.exec(body)?.[1];
-  if (token !== undefined && !/^-?\d+$/.test(token)) {
+  const token = [...body.matchAll(ERROR_CODE_TOKENS)].map((match) => match[1] as string).find((written) => !/^-?\d+$/.test(written));
+  if (token !== undefined) {
     throw invalidReply(`ErrorCode is ${token.length > 30 ? `${token.slice(0, 29)}…` : token}, not written as an integer: the outcome of the call is unknown`);
   }
   const fields = isOperationId(operation) ? wireFields[operation] : undefined;

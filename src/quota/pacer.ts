@@ -45,7 +45,8 @@ export interface PacerOptions {
   decrease?: number;
   /**
    * After a rate-limit answer the rate is also at most this share of the sends the server accepted in the last
-   * window (default 0.9), once the pacer has been sending for a whole window.
+   * window (default 0.9), once the pacer has been sending for a whole window, or for half of one with at least half
+   * of its sends accepted.
    */
   settle?: number;
   /** Calls per second the rate regains per second of accepted sends (default 5% of callsPerSecond). */
@@ -68,14 +69,15 @@ interface Waiter {
 }
 
 // The accepted sends of the last window are counted in this many slots of a ring: constant memory and constant time
-// per answer whatever the traffic, at the price of counting up to one slot (a tenth of a window) too many.
+// per answer whatever the traffic, at the price of estimating, within the one slot the window's start cuts, which of
+// its sends are still inside.
 const SLOTS = 10;
 
 /** How many sends the server accepted in the last window, and when the oldest of them was answered. */
 interface AcceptedWindow {
   add(at: number): void;
   count(at: number): number;
-  /** The oldest accepted send still in the window (rounded later by at most one slot), or undefined. */
+  /** The oldest accepted send still in the window (estimated within a slot), or undefined. */
   oldest(at: number): number | undefined;
 }
 
@@ -87,6 +89,19 @@ function acceptedWindow(windowMs: number): AcceptedWindow {
   const last = new Float64Array(SLOTS);
   // Slots whose time span ends after the window's start still hold sends of the window.
   const live = (slot: number, at: number): boolean => epoch[slot] !== -1 && ((epoch[slot] as number) + 1) * slotMs > at - windowMs;
+  /**
+   * How many of a slot's sends have left a window that starts after `since`, taking them as evenly spaced from its
+   * first to its last: without that, a slot half out of the window would count whole, and its last send would stand
+   * for its oldest, holding turns up to a slot too long after every refusal.
+   */
+  const leftOf = (slot: number, since: number): number => {
+    const n = counts[slot] as number;
+    const start = first[slot] as number;
+    const end = last[slot] as number;
+    if (start > since) return 0;
+    if (end <= since) return n;
+    return Math.floor((since - start) / ((end - start) / (n - 1))) + 1;
+  };
   return {
     add(at) {
       const index = Math.floor(at / slotMs);
@@ -100,19 +115,24 @@ function acceptedWindow(windowMs: number): AcceptedWindow {
       last[slot] = at;
     },
     count(at) {
+      const since = at - windowMs;
       let total = 0;
-      for (let slot = 0; slot < SLOTS; slot++) if (live(slot, at)) total += counts[slot] as number;
+      for (let slot = 0; slot < SLOTS; slot++) if (live(slot, at)) total += (counts[slot] as number) - leftOf(slot, since);
       return total;
     },
     oldest(at) {
-      let oldestSlot = -1;
+      const since = at - windowMs;
+      let oldest: number | undefined;
       for (let slot = 0; slot < SLOTS; slot++) {
-        if (live(slot, at) && (oldestSlot === -1 || (epoch[slot] as number) < (epoch[oldestSlot] as number))) oldestSlot = slot;
+        const n = counts[slot] as number;
+        if (!live(slot, at)) continue;
+        const left = leftOf(slot, since);
+        if (left >= n) continue;
+        // The first send still inside; sends of a slot are taken as evenly spaced from its first to its last.
+        const inside = left === 0 ? (first[slot] as number) : (first[slot] as number) + left * (((last[slot] as number) - (first[slot] as number)) / (n - 1));
+        if (oldest === undefined || inside < oldest) oldest = inside;
       }
-      if (oldestSlot === -1) return undefined;
-      // Part of the oldest slot may have left the window; its last send then stands for the oldest one in it.
-      const start = first[oldestSlot] as number;
-      return start > at - windowMs ? start : (last[oldestSlot] as number);
+      return oldest;
     },
   };
 }
@@ -141,6 +161,8 @@ export function createPacer(options: PacerOptions): Pacer {
   /** When the first turn was granted, and the last. */
   let firstTake = Infinity;
   let lastTake = -Infinity;
+  /** Sends granted in the first window after the first turn (counted no further: only refused() reads it, then). */
+  let firstWindowSends = 0;
   /** GCRA's theoretical arrival time: when the next send would be due if sends were spaced exactly. */
   let due = -Infinity;
   /** Turns are held until then: the server's window is full after a rate-limit answer. */
@@ -164,6 +186,7 @@ export function createPacer(options: PacerOptions): Pacer {
     if (at < earliest) return earliest - at;
     due = Math.max(due, at) + interval;
     if (lastTake === -Infinity) firstTake = at;
+    if (at - firstTake < windowMs) firstWindowSends += 1;
     lastTake = at;
     return 0;
   };
@@ -228,11 +251,15 @@ export function createPacer(options: PacerOptions): Pacer {
       if (at - lastDecrease < windowMs) return;
       lastDecrease = at;
       // What the server accepted from this client in the last window is what it allows it now: a client far above
-      // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows. A
-      // client that has not been sending for a whole window yet (it joined a window others had filled) has no such
-      // measure: it backs off multiplicatively instead of dropping to the floor and starving.
-      const measured = at - firstTake >= windowMs;
-      const allowed = measured ? acceptedSends.count(at) * settle : Infinity;
+      // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows. Within
+      // its first window that holds only once it has sent for half a window and the server accepted at least half of
+      // it (it started into a window with room and was refused once the room was used up). A client refused sooner,
+      // or whose sends were mostly refused, joined a window others had filled: the few it got say nothing of its
+      // share, so it backs off multiplicatively instead of dropping to the floor and starving.
+      const acceptedCount = acceptedSends.count(at);
+      const sending = at - firstTake;
+      const measured = sending >= windowMs || (sending >= windowMs / 2 && acceptedCount * 2 >= firstWindowSends);
+      const allowed = measured ? acceptedCount * settle : Infinity;
       rate = Math.max(floor, Math.min(rate * decrease, allowed));
       // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
       heldUntil = Math.max(heldUntil, (acceptedSends.oldest(at) ?? at) + windowMs);

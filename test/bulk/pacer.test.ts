@@ -255,14 +255,64 @@ describe('adaptive rate (AIMD)', () => {
     expect(pacer.rate).toBe(100);
   });
 
+  it('counts and holds by the sends still inside the window when its start cuts a slot', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, burst: 1, decrease: 0.5, minCallsPerSecond: 1 });
+    await pacer.turn();
+    for (let ms = 0; ms < 100; ms += 10) {
+      at(ms);
+      accept(1);
+    }
+    at(1045);
+    pacer.refused();
+    // The answers at 50–90 ms are still in the window at 1045 ms: 5 of them, the oldest at 50 ms.
+    expect(pacer.rate).toBeCloseTo(4.5, 9);
+    let granted = false;
+    const turn = pacer.turn().then(() => {
+      granted = true;
+    });
+    at(1049);
+    await vi.advanceTimersByTimeAsync(4);
+    expect(granted).toBe(false);
+    at(1050);
+    await vi.advanceTimersByTimeAsync(1000);
+    await turn;
+    expect(granted).toBe(true);
+  });
+
   it('a client that joined a full window backs off multiplicatively, not to its floor', async () => {
     const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
-    at(5000);
-    await pacer.turn();
+    for (let ms = 5000; ms < 5200; ms += 10) {
+      at(ms);
+      await pacer.turn();
+    }
     accept(3);
     at(5200);
-    pacer.refused(); // sending for 200 ms: what it got accepted says nothing of its share
+    pacer.refused(); // 20 sent in 200 ms, 3 accepted: what it got says nothing of its share
     expect(pacer.rate).toBe(80);
+  });
+
+  it('a client refused early in its first window backs off multiplicatively even when most of its few sends were accepted', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+    for (let ms = 5000; ms < 5060; ms += 10) {
+      at(ms);
+      await pacer.turn();
+    }
+    accept(4);
+    at(5100);
+    pacer.refused(); // 4 of 6 accepted, but after 100 ms: the window it joined had room for a few sends only
+    expect(pacer.rate).toBe(80);
+  });
+
+  it('a client refused once the window it started into is full settles below what it got, within its first window', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, burst: 1, minCallsPerSecond: 2 });
+    for (let ms = 0; ms < 600; ms += 10) {
+      at(ms);
+      await pacer.turn();
+    }
+    accept(50);
+    at(600);
+    pacer.refused(); // 60 sent in 600 ms, 50 accepted: the server's window holds 50 of its sends
+    expect(pacer.rate).toBeCloseTo(45, 9);
   });
 
   it('after a refusal whose re-send is accepted, the next send is due by the recovered rate, not the floor', async () => {

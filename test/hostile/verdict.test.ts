@@ -14,6 +14,7 @@ const bigCursor = '"Next":18446744073709551615';
 const hostile: [name: string, reply: (extra: string) => string][] = [
   ['ErrorCode 1e-400 (a fraction that rounds to 0)', (extra) => `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":1e-400${extra},"GroupIdList":[]}`],
   ['ErrorCode 70000.99999999999999 (rounds to 70001)', (extra) => `{"ActionStatus":"FAIL","ErrorInfo":"x","ErrorCode":70000.99999999999999${extra},"GroupIdList":[]}`],
+  ['ErrorCode 1e-400 after an item\'s ErrorCode 0', (extra) => `{"ActionStatus":"OK","ErrorInfo":"","GroupIdList":[{"ErrorCode":0}],"ErrorCode":1e-400${extra}}`],
   ['ErrorCode 0e0 (an exponent)', (extra) => `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0e0${extra},"GroupIdList":[]}`],
   ['a duplicated ErrorCode (70001, then 0)', (extra) => `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":70001,"ErrorCode":0${extra},"GroupIdList":[]}`],
   ['a duplicated ActionStatus (FAIL, then OK)', (extra) => `{"ActionStatus":"FAIL","ActionStatus":"OK","ErrorInfo":"","ErrorCode":0${extra},"GroupIdList":[]}`],

@@ -2,13 +2,13 @@
 // rates), never from how long anything took here.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { laneKeys, runLaneScript, type LaneOp, type LaneSettings } from '../../src/redis/lane-script.js';
+import { laneKeys, runLaneScript, type LaneKeys, type LaneOp, type LaneSettings } from '../../src/redis/lane-script.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 let server: RedisServer;
 let redis: Redis;
 let lane = 0;
-let keys: [string, string];
+let keys: LaneKeys;
 
 const settings: LaneSettings = {
   callsPerSecond: 10,
@@ -18,6 +18,8 @@ const settings: LaneSettings = {
   decrease: 0.8,
   settle: 0.9,
   recoveryPerSecond: 0.5,
+  probeShare: 1,
+  learnedTtlMs: 600_000,
   minCallsPerSecond: 0.2,
 };
 
@@ -96,17 +98,37 @@ describe('the lane script', () => {
   });
 
   it('settles a lane that has sent for a whole window at 0.9 × what the server accepted in the last window', async () => {
-    // A lane that started sending two seconds ago and had 5 answers accepted in the current window (none before).
+    // A lane that started sending two seconds ago and had 5 answers accepted in the current window (none before), the
+    // first 50 ms ago: should the server's clock enter the next second meanwhile, they all stay in the last window.
     const clock = await redis.time();
     const now = Number(clock[0]) * 1000 + Number(clock[1]) / 1000;
     const idx = Math.floor(now / 1000);
-    await redis.hset(keys[0], 'rate', '10', 'first', String(now - 2000), 'idx', String(idx), 'cur', '5', 'curfirst', String(idx * 1000), 'prev', '0', 'lastdec', '-1e18');
+    await redis.hset(keys[0], 'rate', '10', 'first', String(now - 2000), 'idx', String(idx), 'cur', '5', 'curfirst', String(now - 50), 'prev', '0', 'lastdec', '-1e18');
     expect((await run('refused')).rate).toBeCloseTo(4.5, 9);
+  });
+
+  it('within its first window, settles at 0.9 × what was accepted when most grants were, and backs off ×0.8 when they were not', async () => {
+    const clock = await redis.time();
+    const now = Number(clock[0]) * 1000 + Number(clock[1]) / 1000;
+    const idx = Math.floor(now / 1000);
+    const firstWindow = (accepted: number, grants: number) =>
+      redis.hset(keys[0], 'rate', '10', 'first', String(now - 600), 'grants', String(grants), 'idx', String(idx), 'cur', String(accepted), 'curfirst', String(now - 50), 'prev', '0', 'lastdec', '-1e18');
+    // Started into an empty window: 5 of 6 grants accepted before the refusal.
+    await firstWindow(5, 6);
+    expect((await run('refused')).rate).toBeCloseTo(4.5, 9);
+    // Started into a full window: 1 of 6 accepted says nothing of what the server allows the lane.
+    keys = laneKeys('test:', `1400000000/op${++lane}`);
+    await firstWindow(1, 6);
+    expect((await run('refused')).rate).toBeCloseTo(8, 9);
+    // Refused 100 ms in: 5 of 6 accepted is what a full window had room for, not what the server allows.
+    keys = laneKeys('test:', `1400000000/op${++lane}`);
+    await redis.hset(keys[0], 'rate', '10', 'first', String(now - 100), 'grants', '6', 'idx', String(idx), 'cur', '5', 'curfirst', String(now - 50), 'prev', '0', 'lastdec', '-1e18');
+    expect((await run('refused')).rate).toBeCloseTo(8, 9);
   });
 
   it('keeps its keys only for a while after the last reserved slot', async () => {
     await run('take', 'a', { ttlMs: 5_000 });
-    for (const key of keys) {
+    for (const key of [keys[0], keys[1]]) {
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(5_000 + 100);
@@ -114,6 +136,30 @@ describe('the lane script', () => {
     // Instances not seen for two windows leave the count.
     await redis.zadd(keys[1], 0, 'gone');
     expect((await run('take', 'a')).active).toBe(1);
+  });
+
+  it('remembers what the server allowed beyond the lane: a new lane starts just below it, then only probes upward', async () => {
+    const clock = await redis.time();
+    const now = Number(clock[0]) * 1000 + Number(clock[1]) / 1000;
+    const idx = Math.floor(now / 1000);
+    await redis.hset(keys[0], 'rate', '10', 'first', String(now - 2000), 'idx', String(idx), 'cur', '6', 'curfirst', String(now - 50), 'prev', '0', 'lastdec', '-1e18');
+    const refused = await run('refused', 'a', { learnedTtlMs: 600_000 });
+    expect(refused.rate).toBeCloseTo(5.4, 9);
+    expect(refused.decreasedAt).toBeCloseTo(refused.serverNow, 3);
+    expect(Number(await redis.get(keys[2]))).toBe(6);
+    const ttl = await redis.pttl(keys[2]);
+    expect(ttl).toBeGreaterThan(590_000);
+    expect(ttl).toBeLessThanOrEqual(600_000);
+    // The lane's state expires (a pause): the next job starts at settle × the learned limit, not at the ceiling.
+    await redis.del(keys[0]);
+    expect((await run('take')).rate).toBeCloseTo(5.4, 9);
+    // Above that it regains probeShare of recoveryPerSecond: 0.5 × 0.2 per second of sends (one send is 1/5.4 s).
+    const accepted = await run('accepted', 'a', { probeShare: 0.2 });
+    expect(accepted.rate).toBeCloseTo(5.4 + (0.5 * 0.2) / 5.4, 9);
+    // A lane with nothing learned regains the whole recoveryPerSecond.
+    keys = laneKeys('test:', `1400000000/op${++lane}`);
+    await redis.hset(keys[0], 'rate', '5.4');
+    expect((await run('accepted', 'a', { probeShare: 0.2 })).rate).toBeCloseTo(5.4 + 0.5 / 5.4, 9);
   });
 
   it('loads itself with EVAL when the server has lost its script cache', async () => {

@@ -97,6 +97,23 @@ describe('createRedisQuota', () => {
     await redis.quit();
   });
 
+  it('books a take again when another instance’s refusal lowered the lane while it waited for its slot', async () => {
+    const here = open({ url: server.url, prefix: 'q3:' });
+    const there = open({ url: server.url, prefix: 'q3:' });
+    const lane = laneOf(2);
+    const redis = new Redis(server.url);
+    const grants = async (): Promise<number> => Number(await redis.hget(`q3:{${lane.key}}`, 'grants'));
+    await here.take(lane);
+    const waiting = here.take(lane);
+    while ((await grants()) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await there.report(lane, 'refused');
+    // This instance hears of the decrease in the lane's next answer to it, before its slot is due.
+    await here.report(lane, 'accepted');
+    await waiting;
+    expect(await grants()).toBe(3);
+    await redis.quit();
+  });
+
   it('works on its in-process quota when Redis is not there at start, and says so', async () => {
     const changes: RedisQuotaStateChange[] = [];
     const port = await freePort();
