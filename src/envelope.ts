@@ -92,7 +92,12 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
   const invalidReply = (info: string, cause?: unknown): ChatApiError =>
     new ChatApiError(`${operation}: invalid reply: ${info}`, { ...base, code: TransportCode.invalidReply, info, retryable: false, cause });
   if (nestingDeeperThan(body, MAX_DEPTH)) throw invalidReply(`the reply is nested deeper than ${MAX_DEPTH} levels`);
-  const token = [...body.matchAll(ERROR_CODE_TOKENS)].map((match) => match[1] as string).find((written) => !/^-?\d+$/.test(written));
+  let token: string | undefined;
+  for (const match of body.matchAll(ERROR_CODE_TOKENS)) {
+    if (/^-?\d+$/.test(match[1] as string)) continue;
+    token = match[1];
+    break;
+  }
   if (token !== undefined) {
     throw invalidReply(`ErrorCode is ${token.length > 30 ? `${token.slice(0, 29)}…` : token}, not written as an integer: the outcome of the call is unknown`);
   }
