@@ -160,9 +160,11 @@ export interface Quota {
    * The server answered a request sent on a permit: `accepted` (any answer but a rate refusal) lets the rate recover
    * step by step; `refused` (a code the document marks rate-limit, or HTTP 429) lowers it, at most once per counting
    * window, and holds further permits until the server's window has room. Its promise, if any, is not waited for; a
-   * rejection is reported to the client's `onQuotaError` hook.
+   * rejection is reported to the client's `onQuotaError` hook. `roundTripMs` is the request's time from permit to
+   * reply: a quota may end its hold that much earlier in part, since the server counted the answers it holds for
+   * before they came back.
    */
-  report(lane: QuotaLane, verdict: QuotaVerdict): void | Promise<void>;
+  report(lane: QuotaLane, verdict: QuotaVerdict, roundTripMs?: number): void | Promise<void>;
   /** The rate it grants `lane` now, in calls per second, or undefined when unknown (split calls size concurrency from it). */
   rate(lane: QuotaLane): number | undefined;
 }

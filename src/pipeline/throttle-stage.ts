@@ -25,7 +25,7 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
   // Per path: when the server's last Retry-After ends. One number per path the client calls: bounded.
   const heldUntil = new Map<string, number>();
 
-  const report = (lane: QuotaLane, verdict: QuotaVerdict): void => {
+  const report = (lane: QuotaLane, verdict: QuotaVerdict, roundTripMs: number): void => {
     const failed = (error: unknown): void => {
       // A hook that fails (throws or rejects) while reporting a failure has nobody left to tell.
       Promise.resolve()
@@ -33,7 +33,7 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
         .catch(() => {});
     };
     try {
-      const pending = deps.quota.report(lane, verdict);
+      const pending = deps.quota.report(lane, verdict, roundTripMs);
       if (pending !== undefined) pending.catch(failed);
     } catch (error) {
       failed(error);
@@ -62,17 +62,19 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
       let error: ChatApiError;
       try {
         const envelope = await next(attempt);
-        roundTrip.observe(now() - sentAt);
-        if (lane) report(lane, 'accepted');
+        const tookMs = now() - sentAt;
+        roundTrip.observe(tookMs);
+        if (lane) report(lane, 'accepted', tookMs);
         return envelope;
       } catch (thrown) {
         // Without a reply (time-out, network, abort) the server's verdict is unknown: nothing to report.
         if (!(thrown instanceof ChatApiError) || thrown.httpStatus === undefined) throw thrown;
         error = thrown;
       }
-      roundTrip.observe(now() - sentAt);
+      const tookMs = now() - sentAt;
+      roundTrip.observe(tookMs);
       const refused = isRateLimited(error);
-      if (lane) report(lane, refused ? 'refused' : 'accepted');
+      if (lane) report(lane, refused ? 'refused' : 'accepted', tookMs);
       const maxRetryAfterMs = policy === false ? DEFAULT_MAX_RETRY_AFTER_MS : policy.maxRetryAfterMs;
       if (error.retryAfterMs !== undefined) {
         if (error.retryAfterMs > maxRetryAfterMs) {

@@ -32,9 +32,9 @@ export function createLocalQuota(options: LocalQuotaOptions = {}): Quota {
   };
   return {
     take: (lane, signal) => pacerOf(lane).turn(signal),
-    report(lane, verdict) {
+    report(lane, verdict, roundTripMs) {
       const pacer = pacerOf(lane);
-      if (verdict === 'refused') pacer.refused();
+      if (verdict === 'refused') pacer.refused(roundTripMs);
       else pacer.accepted();
     },
     rate: (lane) => pacerOf(lane).rate,

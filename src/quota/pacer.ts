@@ -16,9 +16,10 @@ export interface Pacer {
   turn(signal?: AbortSignal): Promise<void>;
   /**
    * A reply said "too many requests" (a code the document marks rate-limit, or HTTP 429): lower the rate (AIMD), at
-   * most once per window, and hold turns until the server's window has room again.
+   * most once per window, and hold turns until the server's window has room again. `roundTripMs`, the refused
+   * request's time from send to reply, lets the hold end as soon as a send would reach a window with room.
    */
-  refused(): void;
+  refused(roundTripMs?: number): void;
   /** A request was accepted by the server: let the rate recover additively. */
   accepted(): void;
   /** Calls per second it currently allows (for concurrency = rate × RTT and for metrics). */
@@ -244,7 +245,7 @@ export function createPacer(options: PacerOptions): Pacer {
         if (timer === undefined) pump();
       });
     },
-    refused(): void {
+    refused(roundTripMs?: number): void {
       const at = now();
       if (starting) limitedWhileStarting = true;
       // The answers to every send of the last window arrive together; they are one signal, not many.
@@ -262,7 +263,13 @@ export function createPacer(options: PacerOptions): Pacer {
       const allowed = measured ? acceptedCount * settle : Infinity;
       rate = Math.max(floor, Math.min(rate * decrease, allowed));
       // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
-      heldUntil = Math.max(heldUntil, (acceptedSends.oldest(at) ?? at) + windowMs);
+      // That send's answer came back half a round trip after the server counted it, and a send reaches the server half
+      // a round trip after it leaves: one round trip before its answer's time + window, a send finds room. Half of
+      // that is taken, half left for jitter. A refusal with no accepted answer in the window is a full window after
+      // the refusal itself: what filled the server's window is not known here.
+      const oldest = acceptedSends.oldest(at);
+      const early = roundTripMs !== undefined && Number.isFinite(roundTripMs) && roundTripMs > 0 ? Math.min(roundTripMs, windowMs) / 2 : 0;
+      heldUntil = Math.max(heldUntil, oldest === undefined ? at + windowMs : oldest + windowMs - early);
     },
     accepted(): void {
       const previousRate = rate;

@@ -275,9 +275,9 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
         gate.leave();
       }
     },
-    report(lane: QuotaLane, verdict: QuotaVerdict) {
+    report(lane: QuotaLane, verdict: QuotaVerdict, roundTripMs?: number) {
       // The in-process quota hears every answer too, so a fallback starts from the rate the server allows now.
-      local.report(lane, verdict);
+      local.report(lane, verdict, roundTripMs);
       if (verdict === 'refused') refusals.set(lane.key, (refusals.get(lane.key) ?? 0) + 1);
       if (!usable() || state === 'local') return;
       return race(run(lane, verdict), timeoutMs, undefined).then(

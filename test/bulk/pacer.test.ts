@@ -233,6 +233,33 @@ describe('adaptive rate (AIMD)', () => {
     expect(granted).toBe(true);
   });
 
+  it('ends the hold half a round trip early, by an answer’s time; a full window after a refusal with no answer in it', async () => {
+    const granting = async (refusedAt: number, roundTripMs: number, accepted: boolean): Promise<number> => {
+      const { pacer, at, accept } = manual({ callsPerSecond: 100 });
+      at(100);
+      if (accepted) accept(10);
+      at(refusedAt);
+      await pacer.turn();
+      pacer.refused(roundTripMs);
+      let clock = refusedAt;
+      let granted: number | undefined;
+      const turn = pacer.turn().then(() => (granted = clock));
+      for (; granted === undefined && clock < refusedAt + 2000; clock += 1) {
+        at(clock);
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      await turn;
+      return granted as number;
+    };
+    // Answers at 100 ms, a 60 ms round trip: the server counted them ~30 ms earlier, a send arrives ~30 ms after it
+    // leaves; the hold ends 30 ms before 1100.
+    expect(await granting(500, 60, true)).toBe(1070);
+    // A round trip longer than the window takes off at most half a window.
+    expect(await granting(500, 5000, true)).toBe(600);
+    // No accepted answer in the window: what filled it is unknown, so a full window after the refusal, whatever the round trip.
+    expect(await granting(500, 60, false)).toBe(1500);
+  });
+
   it('never goes below its floor', () => {
     const { pacer, at } = manual({ callsPerSecond: 100, minCallsPerSecond: 20 });
     for (let i = 0; i < 10; i++) {
