@@ -136,8 +136,10 @@ export interface QuotaLane {
   /** Calls per second the vendor allows this operation for the whole app (the document's x-rate-limit, or options.rateLimit). */
   readonly limit: number;
   /**
-   * The highest rate to grant, in calls per second: `limit` × the document's safety margin (x-rate-limit-margin). A
-   * quota in a shared store grants it to all instances together; an in-process one divides it by options.instances.
+   * The highest rate to grant, in calls per second: `limit` × the document's safety margin (x-rate-limit-margin), the
+   * margin for independent pacers. The in-process quota divides it by options.instances; a quota in a shared store
+   * grants it to all instances together, or takes a margin of its own (the Redis quota's `margin`, 0.9: one schedule
+   * for every instance loses less to timing).
    */
   readonly callsPerSecond: number;
 }

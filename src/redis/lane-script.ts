@@ -28,18 +28,27 @@ local floor = math.min(ceiling, tonumber(ARGV[9]))
 local instance = ARGV[10]
 local probe = tonumber(ARGV[11])
 local learnedTtl = tonumber(ARGV[12])
+local startShare = tonumber(ARGV[13])
 -- Lua's tostring keeps 14 digits, too few for a ms clock: numbers are stored with fixed decimals.
 local function num(x) return string.format('%.4f', x) end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
-local s = redis.call('HMGET', KEYS[1], 'rate', 'tat', 'held', 'lastdec', 'first', 'idx', 'cur', 'curfirst', 'prev', 'prevfirst', 'grants')
+local s = redis.call('HMGET', KEYS[1], 'rate', 'tat', 'held', 'lastdec', 'first', 'idx', 'cur', 'curfirst', 'prev', 'prevfirst', 'grants', 'resume')
 -- What the server was last seen to allow the app (accepted in the window it refused), kept apart and much longer
 -- than the lane: a new lane (a job after a pause) starts just below it instead of finding it again by refusals.
 local cap = tonumber(redis.call('GET', KEYS[3]))
 local rate = tonumber(s[1])
+-- The rate to go to at the lane's first accepted answer; until then it sends at the start share of it: the first
+-- round trip's requests open new connections and reach the server a handshake late, on top of the next ones.
+local resume = tonumber(s[12])
 if rate == nil then
   rate = ceiling
   if cap ~= nil then rate = math.max(floor, cap * settle) end
+  rate = math.min(ceiling, rate)
+  if startShare < 1 then
+    resume = rate
+    rate = math.max(floor, rate * startShare)
+  end
 end
 rate = math.min(ceiling, rate)
 local tat = tonumber(s[2]) or 0
@@ -72,6 +81,10 @@ if op == 'take' then
 elseif op == 'accepted' then
   cur = cur + 1
   if cur == 1 then curfirst = now end
+  if resume ~= nil then
+    rate = math.max(rate, math.min(ceiling, resume))
+    resume = nil
+  end
   if rate < ceiling then
     local step = recovery / rate
     -- Above what the server accepted at the last refusal (× settle), the lane only probes; a rate it reaches without
@@ -84,6 +97,8 @@ elseif op == 'accepted' then
     end
   end
 elseif op == 'refused' then
+  -- A refusal before the first accepted answer sets a rate of its own: the start share is not undone.
+  resume = nil
   -- The answers to every send of the last window arrive together: they are one signal, not many.
   if now - lastdec >= window then
     lastdec = now
@@ -125,7 +140,8 @@ end
 local firstField = ''
 if first ~= nil then firstField = num(first) end
 redis.call('HSET', KEYS[1], 'rate', string.format('%.9f', rate), 'tat', num(tat), 'held', num(held), 'lastdec', num(lastdec),
-  'first', firstField, 'idx', idx, 'cur', cur, 'curfirst', num(curfirst), 'prev', prev, 'prevfirst', num(prevfirst), 'grants', grants)
+  'first', firstField, 'idx', idx, 'cur', cur, 'curfirst', num(curfirst), 'prev', prev, 'prevfirst', num(prevfirst), 'grants', grants,
+  'resume', resume == nil and '' or string.format('%.9f', resume))
 if capChanged then redis.call('SET', KEYS[3], num(cap), 'PX', learnedTtl) end
 -- Nothing outlives its use: an idle lane is forgotten once its last reserved slot is ttl behind.
 local keep = math.ceil(math.max(0, tat - now) + ttl)
@@ -158,6 +174,8 @@ export interface LaneSettings {
   probeShare: number;
   /** How long the limit the lane learned from a refusal is kept after it was last confirmed, in ms. */
   learnedTtlMs: number;
+  /** The share of its rate a new lane grants until the first accepted answer (1: none held back). */
+  startShare: number;
   minCallsPerSecond: number;
 }
 
@@ -200,6 +218,7 @@ export async function runLaneScript(client: ScriptClient, keys: LaneKeys, op: La
     instance,
     settings.probeShare,
     settings.learnedTtlMs,
+    settings.startShare,
   ];
   let reply: unknown;
   try {

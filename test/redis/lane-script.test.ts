@@ -20,6 +20,7 @@ const settings: LaneSettings = {
   recoveryPerSecond: 0.5,
   probeShare: 1,
   learnedTtlMs: 600_000,
+  startShare: 1,
   minCallsPerSecond: 0.2,
 };
 
@@ -163,6 +164,31 @@ describe('the lane script', () => {
     keys = laneKeys('test:', `1400000000/op${++lane}`);
     await redis.hset(keys[0], 'rate', '5.4');
     expect((await run('accepted', 'a', { probeShare: 0.2 })).rate).toBeCloseTo(5.4 + 0.5 / 5.4, 9);
+  });
+
+  it('a new lane grants startShare of its rate until the first accepted answer, unless a refusal came first', async () => {
+    const start = { startShare: 0.75 };
+    const first = await run('take', 'a', start);
+    expect(first.rate).toBeCloseTo(7.5, 9);
+    // Spaced at the start rate meanwhile.
+    const a = await slot('a', start);
+    const b = await slot('b', start);
+    expect(b - a).toBeCloseTo(1000 / 7.5, 3);
+    // The first accepted answer restores the rate it held back, then recovery goes on from there.
+    expect((await run('accepted', 'b', start)).rate).toBeCloseTo(10, 9);
+    // Only a new lane starts low: later takes keep the rate.
+    expect((await run('take', 'a', start)).rate).toBeCloseTo(10, 9);
+    // A refusal before any accepted answer sets a rate of its own (×0.8 of the start rate), which the next accepted
+    // answer only raises by one step.
+    keys = laneKeys('test:', `1400000000/op${++lane}`);
+    await run('take', 'a', start);
+    expect((await run('refused', 'a', start)).rate).toBeCloseTo(6, 9);
+    expect((await run('accepted', 'a', start)).rate).toBeCloseTo(6 + 0.5 / 6, 9);
+    // With a learned limit, the start share is of settle × that limit.
+    keys = laneKeys('test:', `1400000000/op${++lane}`);
+    await redis.set(keys[2], '8', 'PX', 60_000);
+    expect((await run('take', 'a', start)).rate).toBeCloseTo(8 * 0.9 * 0.75, 9);
+    expect((await run('accepted', 'a', { ...start, probeShare: 0.2 })).rate).toBeCloseTo(7.2 + (0.5 * 0.2) / 7.2, 9);
   });
 
   it('loads itself with EVAL when the server has lost its script cache', async () => {

@@ -47,6 +47,7 @@ describe('createRedisQuota', () => {
     expect(() => createRedisQuota({ url: 'http://127.0.0.1:1' })).toThrow(/options\.url must be a redis:\/\//);
     expect(() => createRedisQuota({ url: server.url, instances: 0 })).toThrow(/options\.instances must be a positive integer/);
     expect(() => createRedisQuota({ url: server.url, timeoutMs: -1 })).toThrow(/options\.timeoutMs/);
+    for (const margin of [0, 1.1, Number.NaN]) expect(() => createRedisQuota({ url: server.url, margin })).toThrow(/options\.margin must be a number in \(0, 1\]/);
   });
 
   it('takes permits from the shared lane and reports answers to it', async () => {
@@ -58,9 +59,10 @@ describe('createRedisQuota', () => {
     const [grants, rate] = await redis.hmget(`q1:{${lane.key}}`, 'grants', 'rate');
     await redis.quit();
     expect(Number(grants)).toBe(5);
-    expect(Number(rate)).toBeCloseTo(170 * 0.8, 6);
+    // The lane started at 0.75 of 0.9 × 200 (no answer yet); the refusal lowered that ×0.8.
+    expect(Number(rate)).toBeCloseTo(180 * 0.75 * 0.8, 6);
     expect(quota.state).toBe('shared');
-    expect(quota.rate(lane)).toBeCloseTo(170 * 0.8, 6);
+    expect(quota.rate(lane)).toBeCloseTo(180 * 0.75 * 0.8, 6);
   });
 
   it('uses a client passed in and leaves it open on close', async () => {
