@@ -39,7 +39,7 @@ export interface RetryOptions {
   maxDelayMs?: number | undefined;
   /**
    * Re-sends after the server refused a call for its rate (a code the document marks rate-limit, or HTTP 429), each
-   * on a new permit of the quota (default 5).
+   * on a new permit of the quota (default 5): for the whole call, across its retries and its re-sign.
    */
   rateLimitResends?: number | undefined;
   /**

@@ -24,6 +24,9 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
   const now = deps.now ?? (() => performance.now());
   // Per path: when the server's last Retry-After ends. One number per path the client calls: bounded.
   const heldUntil = new Map<string, number>();
+  // Re-sends after rate refusals, per call: a retry or a re-sign brings the call back through this stage, and the
+  // budget is the call's, not each attempt's. Weakly held: an entry goes with its call.
+  const resendsOf = new WeakMap<Call, number>();
 
   const report = (lane: QuotaLane, verdict: QuotaVerdict, roundTripMs: number): void => {
     const failed = (error: unknown): void => {
@@ -56,7 +59,7 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
     const { lane, roundTrip } = deps.flowOf(call);
     const policy = call.retry;
     let attempt = first;
-    for (let resends = 0; ; ) {
+    for (;;) {
       await permit(call, lane, attempt.sent);
       const sentAt = now();
       let error: ChatApiError;
@@ -87,8 +90,9 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
         }
         heldUntil.set(call.path, Math.max(heldUntil.get(call.path) ?? 0, now() + error.retryAfterMs));
       }
-      if (!refused || policy === false || resends >= policy.rateLimitResends) throw error;
-      resends += 1;
+      const resends = (resendsOf.get(call) ?? 0) + 1;
+      if (!refused || policy === false || resends > policy.rateLimitResends) throw error;
+      resendsOf.set(call, resends);
       // The quota holds the next permit until the server's window has room; a documented minimum wait comes first.
       // Without a lane (rateLimit: false) nothing slows the re-sends down but back-off.
       const minWaitMs = (typeof error.code === 'number' ? describeErrorCode(error.code, call.name).minRetryWaitMs : null) ?? 0;

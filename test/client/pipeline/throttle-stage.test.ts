@@ -73,6 +73,26 @@ it('the re-send budget runs out: rateLimitResends re-sends, then the refusal', a
   expect(await done).toMatchObject({ code: 60018, attempts: 1 + policy.rateLimitResends });
 });
 
+it('the re-send budget is the call’s: an attempt that comes back through the stage (a retry, a re-sign) does not restart it', async () => {
+  const { quota } = fakeQuota();
+  const h = harness([(a) => answered(60018, a.sent + 1)], quota);
+  const call = makeCall();
+  const first = h.run(call).catch((error: unknown) => error);
+  await vi.runAllTimersAsync();
+  expect(await first).toMatchObject({ code: 60018 });
+  expect(h.sent).toHaveLength(1 + policy.rateLimitResends);
+  // The retry stage's next attempt of the same call: sent once, refused, and not re-sent.
+  const again = h.run(call).catch((error: unknown) => error);
+  await vi.runAllTimersAsync();
+  expect(await again).toMatchObject({ code: 60018 });
+  expect(h.sent).toHaveLength(2 + policy.rateLimitResends);
+  // Another call has a budget of its own.
+  const other = h.run(makeCall()).catch((error: unknown) => error);
+  await vi.runAllTimersAsync();
+  expect(await other).toMatchObject({ code: 60018 });
+  expect(h.sent).toHaveLength(3 + 2 * policy.rateLimitResends);
+});
+
 it('a failure without a reply (time-out, network) is not reported: the server’s verdict is unknown', async () => {
   const { quota, log } = fakeQuota();
   const timeout = new ChatApiError('t', { code: TransportCode.timeout, info: '', operation: 'getFriendLists', retryable: true, attempts: 1 });
