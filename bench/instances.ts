@@ -83,6 +83,7 @@ let runId = 0;
  * do from job to job, while everything else of a lane starts afresh for each case.
  */
 async function freshLanes(redis: Redis, prefix: string): Promise<void> {
+  if (process.env['BENCH_INSTANCES_DEBUG']) for (const key of await redis.keys(`${prefix}*:learned`)) log(`instances: ${key} = ${await redis.get(key)}`);
   const keys = (await redis.keys(`${prefix}*`)).filter((key) => !key.endsWith(':learned'));
   if (keys.length > 0) await redis.del(...keys);
 }
