@@ -61,16 +61,26 @@ export interface ReadContext {
   attempts?: number | undefined;
 }
 
-// A key of the envelope's verdict given more than once sends the text down the exact parser, which refuses the
-// duplicate when the values differ: both parsers then reach one verdict on the same bytes.
-function repeats(text: string, key: string): boolean {
-  const first = text.indexOf(key);
-  return first !== -1 && text.indexOf(key, first + key.length) !== -1;
-}
+// The keys of the envelope's verdict as written, found in one pass over the text. Every ErrorCode token (the
+// envelope's may follow an item's) that is not a plain integer is refused before any parser rounds it; a key given
+// more than once sends the text down the exact parser, which refuses the duplicate when the values differ, so both
+// parsers reach one verdict on the same bytes.
+const VERDICT_KEYS = /"(ErrorCode|ActionStatus)"(?:\s*:\s*(-?[0-9][0-9.eE+-]*))?/g;
 
-// Every ErrorCode token as written (the envelope's may follow an item's): a fraction or an exponent is refused
-// before any parser rounds it.
-const ERROR_CODE_TOKENS = /"ErrorCode"\s*:\s*(-?[0-9][0-9.eE+-]*)/g;
+function verdictKeys(text: string): { badErrorCode: string | undefined; repeated: boolean } {
+  let errorCodes = 0;
+  let statuses = 0;
+  for (const match of text.matchAll(VERDICT_KEYS)) {
+    if (match[1] === 'ActionStatus') {
+      statuses++;
+      continue;
+    }
+    errorCodes++;
+    const token = match[2];
+    if (token !== undefined && !/^-?\d+$/.test(token)) return { badErrorCode: token, repeated: errorCodes > 1 || statuses > 1 };
+  }
+  return { badErrorCode: undefined, repeated: errorCodes > 1 || statuses > 1 };
+}
 
 function scrubbedBody(text: string, secrets: readonly string[]): unknown {
   const scrubbed = scrubSecrets(text, secrets);
@@ -92,17 +102,12 @@ export function readEnvelope(operation: string, body: string | undefined, httpSt
   const invalidReply = (info: string, cause?: unknown): ChatApiError =>
     new ChatApiError(`${operation}: invalid reply: ${info}`, { ...base, code: TransportCode.invalidReply, info, retryable: false, cause });
   if (nestingDeeperThan(body, MAX_DEPTH)) throw invalidReply(`the reply is nested deeper than ${MAX_DEPTH} levels`);
-  let token: string | undefined;
-  for (const match of body.matchAll(ERROR_CODE_TOKENS)) {
-    if (/^-?\d+$/.test(match[1] as string)) continue;
-    token = match[1];
-    break;
-  }
+  const { badErrorCode: token, repeated } = verdictKeys(body);
   if (token !== undefined) {
     throw invalidReply(`ErrorCode is ${token.length > 30 ? `${token.slice(0, 29)}…` : token}, not written as an integer: the outcome of the call is unknown`);
   }
   const fields = isOperationId(operation) ? wireFields[operation] : undefined;
-  const exact = repeats(body, '"ErrorCode"') || repeats(body, '"ActionStatus"');
+  const exact = repeated;
   let parsed: ReturnType<typeof parseReplyJson>;
   try {
     parsed = parseReplyJson(body, fields?.replyInt64, { exact });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TransportCode } from '../../src/errors.js';
 import { readEnvelope } from '../../src/envelope.js';
+import { nestingDeeperThan } from '../../src/json.js';
 import { clientOn, okEnvelope, rejectionOf, scriptedFetch } from './scripted-fetch.js';
 
 describe('ErrorCode: a 32-bit integer is the verdict; any other value means the outcome is unknown', () => {
@@ -103,5 +104,20 @@ describe('a non-2xx reply with a TIM envelope keeps its ErrorCode', () => {
     const scripted = scriptedFetch(() => ({ status: 502, text: '<html>Bad Gateway</html>' }));
     const error = await rejectionOf(clientOn(scripted).getFriendLists({ From_Account: 'alice' }));
     expect(error).toMatchObject({ code: TransportCode.http, httpStatus: 502 });
+  });
+});
+
+describe('nesting is counted outside strings only', () => {
+  const deep = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  it.each([
+    ['brackets inside a string', `{"a":"${'['.repeat(100)}","b":${deep(3)}}`, false],
+    ['an escaped quote does not end the string', `{"a":"x\\"${'['.repeat(100)}","b":1}`, false],
+    ['an escaped backslash before the quote does end it', `{"a":"x\\\\","b":${deep(70)}}`, true],
+    ['three backslashes: an escaped backslash, then an escaped quote', `{"a":"\\\\\\"${'{'.repeat(100)}"}`, false],
+    ['an unterminated string', `{"a":"${'['.repeat(100)}`, false],
+    ['65 levels outside any string', deep(65), true],
+    ['64 levels', deep(64), false],
+  ])('%s', (_name, text, deeper) => {
+    expect(nestingDeeperThan(text, 64)).toBe(deeper);
   });
 });
