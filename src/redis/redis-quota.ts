@@ -228,6 +228,7 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     await whenReady();
     const answer = await runLaneScript(client, laneKey, op, settingsOf(lane, margin), instance);
     shared.set(lane.key, { rate: answer.rate, active: op === 'take' ? Math.max(1, answer.active) : (shared.get(lane.key)?.active ?? 1) });
+    if (op === 'take' && !joined.has(lane.key)) joined.set(lane.key, performance.now());
     if (answer.decreasedAt > (decreases.get(lane.key) ?? -Infinity)) decreases.set(lane.key, answer.decreasedAt);
     return answer;
   };
@@ -237,10 +238,17 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     else if (state === 'shared') setState('local', new Error('Redis failed or was late on a round trip moments ago'));
     return local.take(lane, signal);
   };
+  /** When this instance first took a permit of each lane from Redis. */
+  const joined = new Map<string, number>();
   const rateOf = (lane: QuotaLane): number | undefined => {
     const known = state === 'shared' ? shared.get(lane.key) : undefined;
-    // The shared rate is for all instances together; this instance's part of it sizes its own concurrency.
-    return known ? known.rate / known.active : local.rate(lane);
+    if (!known) return local.rate(lane);
+    // The shared rate is for all instances together; this instance's part of it sizes its own concurrency and its
+    // bookings. The lane counts the instances that took a permit in its last two windows: until this instance has
+    // been in it that long, instances started with it may not have taken one yet, and the first to ask would book
+    // (and send) as if it were alone. Meanwhile the instances it was told of (`instances`) are the floor.
+    const counting = performance.now() - (joined.get(lane.key) ?? -Infinity) < 2 * WINDOW_MS;
+    return known.rate / Math.max(known.active, counting ? instances : 1);
   };
   /** Refusals this instance heard of per lane: takes booked before one book again. */
   const refusals = new Map<string, number>();

@@ -1,7 +1,7 @@
 // createRedisQuota on a real redis-server: permits from the shared lane, and every fault — Redis absent at start,
 // killed and back mid-job, paused (a Redis that does not answer) — ending in a permit, never a lost or hung take.
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { QuotaLane } from '../../src/quota/quota.js';
 import { createRedisQuota, type RedisQuota, type RedisQuotaStateChange } from '../../src/redis/index.js';
 import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -63,6 +63,27 @@ describe('createRedisQuota', () => {
     expect(Number(rate)).toBeCloseTo(180 * 0.75 * 0.8, 6);
     expect(quota.state).toBe('shared');
     expect(quota.rate(lane)).toBeCloseTo(180 * 0.75 * 0.8, 6);
+  });
+
+  it('sizes its part of the rate by the instances it was told of until the lane has counted them (two windows)', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const quota = open({ url: server.url, prefix: 'q-part:', instances: 4 });
+      const lane = laneOf();
+      await quota.take(lane);
+      const redis = new Redis(server.url);
+      const shared = Number(await redis.hget(`q-part:{${lane.key}}`, 'rate'));
+      await redis.quit();
+      // The lane has seen one instance so far; the other three started with it may not have asked yet.
+      expect(quota.rate(lane)).toBeCloseTo(shared / 4, 6);
+      vi.advanceTimersByTime(1999);
+      expect(quota.rate(lane)).toBeCloseTo(shared / 4, 6);
+      // Two windows on, the lane's count of instances stands: one.
+      vi.advanceTimersByTime(1);
+      expect(quota.rate(lane)).toBeCloseTo(shared, 6);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('uses a client passed in and leaves it open on close', async () => {
