@@ -165,6 +165,8 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
   const instance = randomUUID();
   /** The last rate and active instances the script answered per lane, for rate(). */
   const shared = new Map<string, { rate: number; active: number }>();
+  /** When this instance first took a permit of each lane from Redis. */
+  const joined = new Map<string, number>();
   const keys = new Map<string, LaneKeys>();
   let state: RedisQuotaState = 'shared';
   /** Redis is not tried before then (a round trip failed or was late). */
@@ -238,8 +240,6 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     else if (state === 'shared') setState('local', new Error('Redis failed or was late on a round trip moments ago'));
     return local.take(lane, signal);
   };
-  /** When this instance first took a permit of each lane from Redis. */
-  const joined = new Map<string, number>();
   const rateOf = (lane: QuotaLane): number | undefined => {
     const known = state === 'shared' ? shared.get(lane.key) : undefined;
     if (!known) return local.rate(lane);
