@@ -1,6 +1,7 @@
 // One instance of an app for the `instances` bench: its own process with its own client, driven over IPC. On each
 // {type: 'run'} it makes one split call (getSpecifiedFriends of `accounts` friends) with a fresh client on the quota
-// asked for, and answers {type: 'done'} with its own time and outcome.
+// asked for (or, for `before`, the client of BENCH_BEFORE with its defaults), and answers {type: 'done'} with its own
+// time and outcome.
 import { createChatClient } from '../src/index.js';
 import { createRedisQuota, type RedisQuota } from '../src/redis/index.js';
 import { FAKE_APP } from '../src/testing/vendor.js';
@@ -10,8 +11,11 @@ export interface RunMessage {
   id: number;
   baseUrl: string;
   accounts: number;
-  /** `redis`: the shared quota; `local`: the client's default; `share`: the default told how many instances run. */
-  quota: 'redis' | 'local' | 'share';
+  /**
+   * `redis`: the shared quota; `local`: the client's default; `share`: the default told how many instances run;
+   * `before`: the client at BENCH_BEFORE (an earlier checkout's src/index.ts), with its default.
+   */
+  quota: 'redis' | 'local' | 'share' | 'before';
   instances: number;
   redisUrl: string;
   prefix: string;
@@ -30,6 +34,15 @@ export interface DoneMessage {
 
 const send = (message: unknown): void => void process.send?.(message);
 
+/** The earlier client's factory, loaded once from BENCH_BEFORE (its options are a subset of this client's). */
+let before: Promise<typeof createChatClient> | undefined;
+function beforeClient(): Promise<typeof createChatClient> {
+  const entry = process.env['BENCH_BEFORE'];
+  if (!entry) throw new Error('quota "before" needs BENCH_BEFORE (an earlier checkout\'s src/index.ts)');
+  before ??= import(entry).then((module: { createChatClient: typeof createChatClient }) => module.createChatClient);
+  return before;
+}
+
 async function run(message: RunMessage): Promise<DoneMessage> {
   const to = Array.from({ length: message.accounts }, (_, i) => `friend_${i + 1}`);
   let fallbacks = 0;
@@ -46,7 +59,8 @@ async function run(message: RunMessage): Promise<DoneMessage> {
   const extra = quota ? { quota } : message.quota === 'share' ? { instances: message.instances } : {};
   // `quota` and `instances` are the client's options for a shared quota (the cast keeps this file compiling on a
   // client whose options type does not list them yet).
-  const client = createChatClient({ ...FAKE_APP, baseUrl: message.baseUrl, ...extra } as Parameters<typeof createChatClient>[0]);
+  const create = message.quota === 'before' ? await beforeClient() : createChatClient;
+  const client = create({ ...FAKE_APP, baseUrl: message.baseUrl, ...extra } as Parameters<typeof createChatClient>[0]);
   const started = performance.now();
   let failed = 0;
   let lost = 0;

@@ -16,7 +16,12 @@ import { isQuick, listSetting, log, setting } from './lib.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CHUNK = 100;
 const STAGGER_MS = 500;
-const QUOTAS: Record<RunMessage['quota'], string> = { redis: 'Redis quota', local: 'in-process default', share: 'in-process, instances: N' };
+const QUOTAS: Record<RunMessage['quota'], string> = {
+  redis: 'Redis quota',
+  local: 'in-process default',
+  share: 'in-process, instances: N',
+  before: 'in-process default, client before',
+};
 export const SECTION_START = '<!-- instances:start -->';
 export const SECTION_END = '<!-- instances:end -->';
 
@@ -128,8 +133,9 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: 
 const fixed = (value: number, digits = 0): string => value.toFixed(digits);
 
 function row(c: Case, r: Result): string {
-  // Quota used: accepted calls over what the server allows from the end of the first round trip to the end.
-  const used = (100 * r.accepted) / ((c.limit * Math.max(1, r.wallMs - c.rttMs)) / 1000);
+  // Quota used: accepted calls over what the server allows from the end of the first round trip to the end. The first
+  // round trip opens a connection: the handshake (one RTT at the fake, as TCP's; TLS adds more) and the request's RTT.
+  const used = (100 * r.accepted) / ((c.limit * Math.max(1, r.wallMs - 2 * c.rttMs)) / 1000);
   return `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''}${c.fresh ? ", the app's first job" : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} | ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} |`;
 }
 
@@ -138,6 +144,9 @@ export async function instances(): Promise<string> {
   const counts = listSetting('BENCH_INSTANCES_N', isQuick ? [1, 4] : [1, 2, 4, 8, 16]);
   const accounts = listSetting('BENCH_INSTANCES_ACCOUNTS', isQuick ? [2_000] : [10_000, 20_000]);
   const quotas = (process.env['BENCH_INSTANCES_QUOTAS'] ?? 'redis,local').split(',').map((q) => q.trim()) as RunMessage['quota'][];
+  // The client before this work (BENCH_BEFORE), beside the in-process default: what an app got before, in the same run.
+  const before = process.env['BENCH_BEFORE'];
+  if (before !== undefined && existsSync(before) && quotas.includes('local') && !quotas.includes('before')) quotas.splice(quotas.indexOf('local') + 1, 0, 'before');
   for (const quota of quotas) if (!(quota in QUOTAS)) throw new TypeError(`BENCH_INSTANCES_QUOTAS: unknown quota ${quota} (know ${Object.keys(QUOTAS).join(', ')})`);
   const servers = (process.env['BENCH_INSTANCES_SERVERS'] ?? (isQuick ? '50:200' : '50:200,150:200,50:100')).split(',').map((pair) => {
     const [rtt, limit] = pair.split(':').map(Number);
@@ -199,8 +208,10 @@ export async function instances(): Promise<string> {
     'N client processes (each its own client) against one fake vendor process (jitter 0–5 ms each way, handshake = one',
     'RTT, a sliding 1 s window counted at arrival answering 60007), each one `getSpecifiedFriends` split call; started',
     'together, or one every 500 ms. "Redis quota" is `createRedisQuota` on a local redis-server; "in-process default"',
-    'is the client without a `quota` option. One run per case. Minimum: N × calls ÷ limit + RTT (staggered: also the',
-    'last start + its calls ÷ limit). Quota used: accepted calls ÷ (limit × (wall − RTT)). Slowest ÷ fastest: the',
+    'is the client without a `quota` option; "client before" is the client before the shared quota (BENCH_BEFORE, the',
+    'checkout the issue measured), with its default. One run per case. Minimum: N × calls ÷ limit + RTT (staggered: also',
+    'the last start + its calls ÷ limit). Quota used: accepted calls ÷ (limit × (wall − the first round trip)), the',
+    'first round trip being a new connection\'s handshake and the request: 2 × RTT here. Slowest ÷ fastest: the',
     "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer. Each server is one app:",
     "its first Redis-quota job (\"the app's first job\") learns what the server allows, and the cases after it start from",
     'that learned limit, as later jobs of an app do (each case starts with a fresh lane otherwise).',

@@ -15,9 +15,10 @@ export interface Pacer {
   /** Resolves when a request may be handed to fetch now (call it right before fetch); rejects with signal.reason on abort. */
   turn(signal?: AbortSignal): Promise<void>;
   /**
-   * A reply said "too many requests" (a code the document marks rate-limit, or HTTP 429): lower the rate (AIMD), at
-   * most once per window, and hold turns until the server's window has room again. `roundTripMs`, the refused
-   * request's time from send to reply, lets the hold end as soon as a send would reach a window with room.
+   * A reply said "too many requests" (a code the document marks rate-limit, or HTTP 429): lower the rate (AIMD), once
+   * for all the refusals of sends made before it reacted, and hold turns until the server's window has room again.
+   * `roundTripMs`, the refused request's time from send to reply, dates the send (without it, at most once per
+   * window) and lets the hold end as soon as a send would reach a window with room.
    */
   refused(roundTripMs?: number): void;
   /** A request was accepted by the server: let the rate recover additively. */
@@ -42,12 +43,18 @@ export interface PacerOptions {
    * runtime has closed its idle connections by then, so the next sends open new ones.
    */
   idleRestartMs?: number;
-  /** Each rate-limit answer multiplies the rate by this, at most once per window (default 0.8). */
+  /** Each rate-limit answer that is news multiplies the rate by this (default 0.8). */
   decrease?: number;
   /**
+   * A rate-limit answer that says nothing of this client's share (most of its sends in the window were refused: it
+   * joined a window others had filled) multiplies the rate by this instead (default 0.5). Such a client comes back
+   * from its hold into a window that is still full, so a gentle step would send it back in near its old rate again.
+   */
+  joinDecrease?: number;
+  /**
    * After a rate-limit answer the rate is also at most this share of the sends the server accepted in the last
-   * window (default 0.9), once the pacer has been sending for a whole window, or for half of one with at least half
-   * of its sends accepted.
+   * window (default 0.9), once the pacer has been sending for half a window and the server accepted at least as many
+   * of its sends in the window as it refused.
    */
   settle?: number;
   /** Calls per second the rate regains per second of accepted sends (default 5% of callsPerSecond). */
@@ -69,20 +76,20 @@ interface Waiter {
   go(): void;
 }
 
-// The accepted sends of the last window are counted in this many slots of a ring: constant memory and constant time
-// per answer whatever the traffic, at the price of estimating, within the one slot the window's start cuts, which of
-// its sends are still inside.
+// The accepted (and the refused) sends of the last window are counted in this many slots of a ring: constant memory
+// and constant time per answer whatever the traffic, at the price of estimating, within the one slot the window's
+// start cuts, which of its sends are still inside.
 const SLOTS = 10;
 
-/** How many sends the server accepted in the last window, and when the oldest of them was answered. */
-interface AcceptedWindow {
+/** How many sends the server answered one way (accepted, or refused) in the last window, and when the oldest was. */
+interface AnswersWindow {
   add(at: number): void;
   count(at: number): number;
   /** The oldest accepted send still in the window (estimated within a slot), or undefined. */
   oldest(at: number): number | undefined;
 }
 
-function acceptedWindow(windowMs: number): AcceptedWindow {
+function answersWindow(windowMs: number): AnswersWindow {
   const slotMs = windowMs / SLOTS;
   const epoch = new Float64Array(SLOTS).fill(-1);
   const counts = new Float64Array(SLOTS);
@@ -146,6 +153,8 @@ export function createPacer(options: PacerOptions): Pacer {
   const idleRestartMs = options.idleRestartMs === undefined ? Infinity : positive('idleRestartMs', options.idleRestartMs);
   const decrease = positive('decrease', options.decrease ?? 0.8);
   if (decrease >= 1) throw new RangeError(`createPacer: decrease must be below 1 (got ${decrease})`);
+  const joinDecrease = positive('joinDecrease', options.joinDecrease ?? 0.5);
+  if (joinDecrease >= 1) throw new RangeError(`createPacer: joinDecrease must be below 1 (got ${joinDecrease})`);
   const settle = positive('settle', options.settle ?? 0.9);
   const recovery = positive('recoveryPerSecond', options.recoveryPerSecond ?? ceiling * 0.05);
   const floor = Math.min(ceiling, positive('minCallsPerSecond', options.minCallsPerSecond ?? ceiling * 0.02));
@@ -162,14 +171,15 @@ export function createPacer(options: PacerOptions): Pacer {
   /** When the first turn was granted, and the last. */
   let firstTake = Infinity;
   let lastTake = -Infinity;
-  /** Sends granted in the first window after the first turn (counted no further: only refused() reads it, then). */
-  let firstWindowSends = 0;
   /** GCRA's theoretical arrival time: when the next send would be due if sends were spaced exactly. */
   let due = -Infinity;
   /** Turns are held until then: the server's window is full after a rate-limit answer. */
   let heldUntil = -Infinity;
   let lastDecrease = -Infinity;
-  const acceptedSends = acceptedWindow(windowMs);
+  /** Refusals of sends that left before then answer sends made before the last decrease took effect. */
+  let reactedUntil = -Infinity;
+  const acceptedSends = answersWindow(windowMs);
+  const refusedSends = answersWindow(windowMs);
   const line: Waiter[] = [];
   let head = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -187,7 +197,6 @@ export function createPacer(options: PacerOptions): Pacer {
     if (at < earliest) return earliest - at;
     due = Math.max(due, at) + interval;
     if (lastTake === -Infinity) firstTake = at;
-    if (at - firstTake < windowMs) firstWindowSends += 1;
     lastTake = at;
     return 0;
   };
@@ -248,28 +257,35 @@ export function createPacer(options: PacerOptions): Pacer {
     refused(roundTripMs?: number): void {
       const at = now();
       if (starting) limitedWhileStarting = true;
-      // The answers to every send of the last window arrive together; they are one signal, not many.
-      if (at - lastDecrease < windowMs) return;
+      refusedSends.add(at);
+      const roundTrip = roundTripMs !== undefined && Number.isFinite(roundTripMs) && roundTripMs > 0 ? roundTripMs : undefined;
+      // The answers to the sends made before the last decrease arrive together; they are one signal, not many. A
+      // refusal of a send that left after the pacer had reacted (after its hold, or its decrease when it did not hold)
+      // is news: the lowered rate is still too high, and waiting out a whole window before lowering it again let
+      // clients that resumed together be refused for the rest of that window. Without its round trip a refusal cannot
+      // be dated, and counts as news once a window has passed.
+      const news = roundTrip === undefined ? at - lastDecrease >= windowMs : at - roundTrip >= reactedUntil;
+      if (!news) return;
       lastDecrease = at;
       // What the server accepted from this client in the last window is what it allows it now: a client far above
-      // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows. Within
-      // its first window that holds only once it has sent for half a window and the server accepted at least half of
-      // it (it started into a window with room and was refused once the room was used up). A client refused sooner,
-      // or whose sends were mostly refused, joined a window others had filled: the few it got say nothing of its
-      // share, so it backs off multiplicatively instead of dropping to the floor and starving.
+      // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows. That
+      // holds once it has sent for half a window and the server accepted at least as many of its sends as it refused
+      // in the last window: it had its part of the server's window, and was refused once that was used up. A client
+      // whose sends were mostly refused joined a window others had filled (or came back from a hold into one): the
+      // few it got say nothing of its share, so it backs off multiplicatively instead of dropping to the floor and
+      // starving (but steeply: the window it comes back to after its hold is still full).
       const acceptedCount = acceptedSends.count(at);
-      const sending = at - firstTake;
-      const measured = sending >= windowMs || (sending >= windowMs / 2 && acceptedCount * 2 >= firstWindowSends);
-      const allowed = measured ? acceptedCount * settle : Infinity;
-      rate = Math.max(floor, Math.min(rate * decrease, allowed));
+      const measured = at - firstTake >= windowMs / 2 && acceptedCount >= refusedSends.count(at);
+      rate = Math.max(floor, measured ? Math.min(rate * decrease, acceptedCount * settle) : rate * joinDecrease);
       // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
       // That send's answer came back half a round trip after the server counted it, and a send reaches the server half
       // a round trip after it leaves: one round trip before its answer's time + window, a send finds room. Half of
       // that is taken, half left for jitter. A refusal with no accepted answer in the window is a full window after
       // the refusal itself: what filled the server's window is not known here.
       const oldest = acceptedSends.oldest(at);
-      const early = roundTripMs !== undefined && Number.isFinite(roundTripMs) && roundTripMs > 0 ? Math.min(roundTripMs, windowMs) / 2 : 0;
+      const early = roundTrip === undefined ? 0 : Math.min(roundTrip, windowMs) / 2;
       heldUntil = Math.max(heldUntil, oldest === undefined ? at + windowMs : oldest + windowMs - early);
+      reactedUntil = Math.max(heldUntil, at);
     },
     accepted(): void {
       const previousRate = rate;

@@ -315,7 +315,7 @@ describe('adaptive rate (AIMD)', () => {
     accept(3);
     at(5200);
     pacer.refused(); // 20 sent in 200 ms, 3 accepted: what it got says nothing of its share
-    expect(pacer.rate).toBe(80);
+    expect(pacer.rate).toBe(50);
   });
 
   it('a client refused early in its first window backs off multiplicatively even when most of its few sends were accepted', async () => {
@@ -327,7 +327,47 @@ describe('adaptive rate (AIMD)', () => {
     accept(4);
     at(5100);
     pacer.refused(); // 4 of 6 accepted, but after 100 ms: the window it joined had room for a few sends only
+    expect(pacer.rate).toBe(50);
+  });
+
+  it('a refusal of a send that left after the last decrease and its hold lowers the rate again; refusals of earlier sends do not', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 1 });
+    await pacer.turn(); // sending since t = 0
+    at(500);
+    accept(100);
+    at(1000);
+    pacer.refused(50);
+    // 100 accepted in the window, 1 refused: measured; 0.8 × 100 is below 0.9 × 100. Held until 500 + 1000 − 25.
     expect(pacer.rate).toBe(80);
+    at(1400);
+    pacer.refused(600); // sent at 800, before the decrease: the same signal
+    expect(pacer.rate).toBe(80);
+    at(1500);
+    accept(30);
+    at(1600);
+    pacer.refused(50); // sent at 1550, after the hold ended at 1475: the lowered rate is still too high
+    // In (600, 1600]: 30 accepted, 3 refused; 0.9 × 30 is below 0.8 × 80. A once-per-window rule would have waited
+    // until t = 2000, sending at 80/s into a full window meanwhile.
+    expect(pacer.rate).toBeCloseTo(27, 9);
+  });
+
+  it('a client whose sends in the window were mostly refused halves its rate, however few the server accepted', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+    await pacer.turn();
+    at(500);
+    pacer.refused(100); // nothing accepted yet: it joined a full window (held a whole window, until 1500)
+    expect(pacer.rate).toBe(50);
+    at(750);
+    for (let i = 0; i < 10; i++) pacer.refused(400); // sends of before the decrease: counted, not news
+    expect(pacer.rate).toBe(50);
+    at(800);
+    accept(5);
+    const before = pacer.rate;
+    at(1600);
+    pacer.refused(50); // sent at 1550, after the hold
+    // 5 accepted and 11 refused in the window: 0.9 × 5 would starve it at 4.5/s; it halves instead.
+    expect(pacer.rate).toBe(before * 0.5);
+    expect(pacer.rate).toBeGreaterThan(25);
   });
 
   it('a client refused once the window it started into is full settles below what it got, within its first window', async () => {
@@ -343,9 +383,9 @@ describe('adaptive rate (AIMD)', () => {
   });
 
   it('after a refusal whose re-send is accepted, the next send is due by the recovered rate, not the floor', async () => {
-    // getAppGroups: 1/s at a 0.85 margin. A refusal with nothing accepted in the last window drops the rate to its
-    // floor (2 %); the re-send used to book the next send a floor interval (~59 s) ahead however soon the rate recovered.
-    const pacer = createPacer(pacerSettings(1, 0.85));
+    // getAppGroups: 1/s at a 0.85 margin, with a steep decrease so that one refusal drops the rate near its floor
+    // (2 %); the re-send used to book the next send a floor interval (~59 s) ahead however soon the rate recovered.
+    const pacer = createPacer({ ...pacerSettings(1, 0.85), decrease: 0.05, joinDecrease: 0.05 });
     const grantedAfter = async (ms: number): Promise<number> => {
       const granted = pacer.turn().then(() => performance.now());
       await vi.advanceTimersByTimeAsync(ms);

@@ -65,12 +65,12 @@ describe('transport failures (retried: 3 attempts by default)', () => {
     expect(result.ActionStatus).toBe('OK');
   });
 
-  it('HTTP 429 → HTTP_ERROR 429, retried from the rate-limit budget (5 re-sends by default)', async () => {
+  it('HTTP 429 → HTTP_ERROR 429, retried from the rate-limit budget (10 re-sends by default)', async () => {
     fake.handle(() => reply.json({ title: 'Too Many Requests' }, 429));
     const error = await rejection(makeClient(fake).getFriendLists({ From_Account: 'alice' }));
-    expect(error).toMatchObject({ code: TransportCode.http, httpStatus: 429, retryable: true, attempts: 6 });
+    expect(error).toMatchObject({ code: TransportCode.http, httpStatus: 429, retryable: true, attempts: 11 });
     expect(error.info).toContain('Too Many Requests');
-    expect(fake.requests).toHaveLength(6);
+    expect(fake.requests).toHaveLength(11);
   });
 
   it('HTTP 400 → HTTP_ERROR 400, not retried', async () => {

@@ -51,7 +51,7 @@ const documentedCodes = Object.entries(errorCodes)
   }));
 
 /** Re-sends after rate-limit refusals, by default: counted apart from the 3 ordinary attempts. */
-const RATE_LIMIT_RETRIES = 5;
+const RATE_LIMIT_RETRIES = 10;
 
 describe('FAIL envelopes, retried as the document says', () => {
   it('the document has both retryable and non-retryable codes (so both branches below run)', () => {
