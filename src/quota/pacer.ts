@@ -46,15 +46,16 @@ export interface PacerOptions {
   /** Each rate-limit answer that is news multiplies the rate by this (default 0.8). */
   decrease?: number;
   /**
-   * A rate-limit answer that says nothing of this client's share (most of its sends in the window were refused: it
-   * joined a window others had filled) multiplies the rate by this instead (default 0.5). Such a client comes back
+   * A rate-limit answer that says nothing of this client's share (the server accepted fewer of its sends in the window
+   * than the refusals it reacted to: it joined a window others had filled) multiplies the rate by this instead
+   * (default 0.5). Such a client comes back
    * from its hold into a window that is still full, so a gentle step would send it back in near its old rate again.
    */
   joinDecrease?: number;
   /**
    * After a rate-limit answer the rate is also at most this share of the sends the server accepted in the last
    * window (default 0.9), once the pacer has been sending for half a window and the server accepted at least as many
-   * of its sends in the window as it refused.
+   * of its sends in the window as the refusals the pacer reacted to there.
    */
   settle?: number;
   /** Calls per second the rate regains per second of accepted sends (default 5% of callsPerSecond). */
@@ -76,12 +77,12 @@ interface Waiter {
   go(): void;
 }
 
-// The accepted (and the refused) sends of the last window are counted in this many slots of a ring: constant memory
+// The accepted sends (and the decreases) of the last window are counted in this many slots of a ring: constant memory
 // and constant time per answer whatever the traffic, at the price of estimating, within the one slot the window's
 // start cuts, which of its sends are still inside.
 const SLOTS = 10;
 
-/** How many sends the server answered one way (accepted, or refused) in the last window, and when the oldest was. */
+/** How many events of one kind (accepted sends, decreases) the last window holds, and when the oldest was. */
 interface AnswersWindow {
   add(at: number): void;
   count(at: number): number;
@@ -179,7 +180,8 @@ export function createPacer(options: PacerOptions): Pacer {
   /** Refusals of sends that left before then answer sends made before the last decrease took effect. */
   let reactedUntil = -Infinity;
   const acceptedSends = answersWindow(windowMs);
-  const refusedSends = answersWindow(windowMs);
+  /** The refusals it reacted to (one per decrease) in the last window. */
+  const decreases = answersWindow(windowMs);
   const line: Waiter[] = [];
   let head = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -257,7 +259,6 @@ export function createPacer(options: PacerOptions): Pacer {
     refused(roundTripMs?: number): void {
       const at = now();
       if (starting) limitedWhileStarting = true;
-      refusedSends.add(at);
       const roundTrip = roundTripMs !== undefined && Number.isFinite(roundTripMs) && roundTripMs > 0 ? roundTripMs : undefined;
       // The answers to the sends made before the last decrease arrive together; they are one signal, not many. A
       // refusal of a send that left after the pacer had reacted (after its hold, or its decrease when it did not hold)
@@ -266,16 +267,18 @@ export function createPacer(options: PacerOptions): Pacer {
       // be dated, and counts as news once a window has passed.
       const news = roundTrip === undefined ? at - lastDecrease >= windowMs : at - roundTrip >= reactedUntil;
       if (!news) return;
+      decreases.add(at);
       lastDecrease = at;
       // What the server accepted from this client in the last window is what it allows it now: a client far above
       // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows. That
-      // holds once it has sent for half a window and the server accepted at least as many of its sends as it refused
-      // in the last window: it had its part of the server's window, and was refused once that was used up. A client
-      // whose sends were mostly refused joined a window others had filled (or came back from a hold into one): the
-      // few it got say nothing of its share, so it backs off multiplicatively instead of dropping to the floor and
-      // starving (but steeply: the window it comes back to after its hold is still full).
+      // holds once it has sent for half a window and the server accepted more of its sends in the window than the
+      // refusals it reacted to there (this one included): it had its part of the server's window, and was refused
+      // once that was used up. A client with fewer joined a window others had filled (or came back from a hold into
+      // one): the few it got say nothing of its share, so it backs off multiplicatively instead of dropping to the
+      // floor and starving (but steeply: the window it comes back to after its hold is still full). Only the
+      // refusals it reacted to count: under a burst of them, those of sends made before it reacted are one signal.
       const acceptedCount = acceptedSends.count(at);
-      const measured = at - firstTake >= windowMs / 2 && acceptedCount >= refusedSends.count(at);
+      const measured = at - firstTake >= windowMs / 2 && acceptedCount >= decreases.count(at);
       rate = Math.max(floor, measured ? Math.min(rate * decrease, acceptedCount * settle) : rate * joinDecrease);
       // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
       // That send's answer came back half a round trip after the server counted it, and a send reaches the server half

@@ -351,23 +351,29 @@ describe('adaptive rate (AIMD)', () => {
     expect(pacer.rate).toBeCloseTo(27, 9);
   });
 
-  it('a client whose sends in the window were mostly refused halves its rate, however few the server accepted', async () => {
-    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+  it('a client none of whose sends in the window were accepted halves its rate, however long it has sent', async () => {
+    const { pacer, at } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+    await pacer.turn();
+    at(600);
+    pacer.refused(100); // 600 ms of sending, nothing accepted: it joined a window others had filled
+    expect(pacer.rate).toBe(50);
+  });
+
+  it('a client with at least as many sends accepted in the window as refusals it reacted to takes 0.9 × them', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 1 });
     await pacer.turn();
     at(500);
-    pacer.refused(100); // nothing accepted yet: it joined a full window (held a whole window, until 1500)
+    pacer.refused(100);
     expect(pacer.rate).toBe(50);
     at(750);
-    for (let i = 0; i < 10; i++) pacer.refused(400); // sends of before the decrease: counted, not news
-    expect(pacer.rate).toBe(50);
+    for (let i = 0; i < 10; i++) pacer.refused(400); // many refusals, but of sends made before it reacted
     at(800);
-    accept(5);
-    const before = pacer.rate;
+    accept(2);
     at(1600);
     pacer.refused(50); // sent at 1550, after the hold
-    // 5 accepted and 11 refused in the window: 0.9 × 5 would starve it at 4.5/s; it halves instead.
-    expect(pacer.rate).toBe(before * 0.5);
-    expect(pacer.rate).toBeGreaterThan(25);
+    // In (600, 1600]: 2 accepted, 1 refusal reacted to (this one; the eleven before were one signal at 500): its
+    // part of the window is 2 sends.
+    expect(pacer.rate).toBeCloseTo(1.8, 9);
   });
 
   it('a client refused once the window it started into is full settles below what it got, within its first window', async () => {
