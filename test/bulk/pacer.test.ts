@@ -344,9 +344,13 @@ describe('adaptive rate (AIMD)', () => {
     expect(pacer.rate).toBe(80);
     at(1500);
     accept(30);
+    const recovered = pacer.rate;
+    at(1540);
+    pacer.refused(50); // sent at 1490: within the half round trip the hold was cut short by, the same signal
+    expect(pacer.rate).toBe(recovered);
     at(1600);
-    pacer.refused(50); // sent at 1550, after the hold ended at 1475: the lowered rate is still too high
-    // In (600, 1600]: 30 accepted, 3 refused; 0.9 × 30 is below 0.8 × 80. A once-per-window rule would have waited
+    pacer.refused(50); // sent at 1550, after the hold ended at 1475 (+25): the lowered rate is still too high
+    // In (600, 1600]: 30 accepted; 0.9 × 30 is below 0.8 × 80. A once-per-window rule would have waited
     // until t = 2000, sending at 80/s into a full window meanwhile.
     expect(pacer.rate).toBeCloseTo(27, 9);
   });
