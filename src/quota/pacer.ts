@@ -48,8 +48,8 @@ export interface PacerOptions {
   /**
    * A rate-limit answer that says nothing of this client's share (the server accepted fewer of its sends in the window
    * than the refusals it reacted to: it joined a window others had filled) multiplies the rate by this instead
-   * (default 0.5). Such a client comes back
-   * from its hold into a window that is still full, so a gentle step would send it back in near its old rate again.
+   * (default 0.5). Such a client comes back from its hold into a window that is still full, so a gentle step would
+   * send it back in near its old rate again.
    */
   joinDecrease?: number;
   /**
@@ -83,14 +83,14 @@ interface Waiter {
 const SLOTS = 10;
 
 /** How many events of one kind (accepted sends, decreases) the last window holds, and when the oldest was. */
-interface AnswersWindow {
+interface EventWindow {
   add(at: number): void;
   count(at: number): number;
-  /** The oldest accepted send still in the window (estimated within a slot), or undefined. */
+  /** The oldest event still in the window (estimated within a slot), or undefined. */
   oldest(at: number): number | undefined;
 }
 
-function answersWindow(windowMs: number): AnswersWindow {
+function eventWindow(windowMs: number): EventWindow {
   const slotMs = windowMs / SLOTS;
   const epoch = new Float64Array(SLOTS).fill(-1);
   const counts = new Float64Array(SLOTS);
@@ -179,9 +179,9 @@ export function createPacer(options: PacerOptions): Pacer {
   let lastDecrease = -Infinity;
   /** Refusals of sends that left before then answer sends made before the last decrease took effect. */
   let reactedUntil = -Infinity;
-  const acceptedSends = answersWindow(windowMs);
+  const acceptedSends = eventWindow(windowMs);
   /** The refusals it reacted to (one per decrease) in the last window. */
-  const decreases = answersWindow(windowMs);
+  const decreases = eventWindow(windowMs);
   const line: Waiter[] = [];
   let head = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -271,8 +271,8 @@ export function createPacer(options: PacerOptions): Pacer {
       lastDecrease = at;
       // What the server accepted from this client in the last window is what it allows it now: a client far above
       // a lower real limit (or sharing the quota) drops to just below that at once, not over several windows. That
-      // holds once it has sent for half a window and the server accepted more of its sends in the window than the
-      // refusals it reacted to there (this one included): it had its part of the server's window, and was refused
+      // holds once it has sent for half a window and the server accepted at least as many of its sends in the window
+      // as the refusals it reacted to there (this one included): it had its part of the server's window, and was refused
       // once that was used up. A client with fewer joined a window others had filled (or came back from a hold into
       // one): the few it got say nothing of its share, so it backs off multiplicatively instead of dropping to the
       // floor and starving (but steeply: the window it comes back to after its hold is still full). Only the

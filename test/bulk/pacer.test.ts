@@ -1,6 +1,6 @@
 // The pacer on a fake clock: even spacing with a small burst, first come first served, abort, a late timer that must
-// not release a backlog in one burst, and the adaptive rate (multiplicative decrease once per window, additive
-// recovery up to the ceiling, a floor).
+// not release a backlog in one burst, and the adaptive rate (multiplicative decrease once per refusal that is news,
+// additive recovery up to the ceiling, a floor).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPacer, pacerSettings, type Pacer } from '../../src/quota/pacer.js';
 import { busiestWindow } from './wire-log.js';
@@ -427,5 +427,7 @@ describe('settings from the document', () => {
   it('rejects settings that are not positive', () => {
     expect(() => createPacer({ callsPerSecond: 0 })).toThrow(/callsPerSecond/);
     expect(() => createPacer({ callsPerSecond: 10, decrease: 1 })).toThrow(/decrease/);
+    expect(() => createPacer({ callsPerSecond: 10, joinDecrease: 1 })).toThrow(/joinDecrease must be below 1/);
+    expect(() => createPacer({ callsPerSecond: 10, joinDecrease: 0 })).toThrow(/joinDecrease must be a finite number > 0/);
   });
 });
