@@ -35,7 +35,7 @@ export function createLocalQuota(options: LocalQuotaOptions = {}): Quota {
     report(lane, verdict, roundTripMs) {
       const pacer = pacerOf(lane);
       if (verdict === 'refused') pacer.refused(roundTripMs);
-      else pacer.accepted();
+      else pacer.accepted(roundTripMs);
     },
     rate: (lane) => pacerOf(lane).rate,
   };

@@ -21,8 +21,11 @@ export interface Pacer {
    * window) and lets the hold end as soon as a send would reach a window with room.
    */
   refused(roundTripMs?: number): void;
-  /** A request was accepted by the server: let the rate recover additively. */
-  accepted(): void;
+  /**
+   * A request was accepted by the server: let the rate recover additively. `roundTripMs`, its time from send to
+   * reply, feeds the path's round trip (the least of the recent ones) that a hold after a refusal is shortened by.
+   */
+  accepted(roundTripMs?: number): void;
   /** Calls per second it currently allows (for concurrency = rate × RTT and for metrics). */
   readonly rate: number;
 }
@@ -179,6 +182,21 @@ export function createPacer(options: PacerOptions): Pacer {
   let lastDecrease = -Infinity;
   /** Refusals of sends that left before then answer sends made before the last decrease took effect. */
   let reactedUntil = -Infinity;
+  /**
+   * The path's round trip: the least one answered in the last PATH_RTT_MS (as BBR keeps its min_rtt). A round trip
+   * above it is time spent queued (at a busy server, or in a blocked event loop), which says nothing of when a send
+   * reaches the server: shortening a hold by such a round trip sent calls back into a window that was still full.
+   */
+  let pathRtt = Infinity;
+  let pathRttAt = -Infinity;
+  const observeRtt = (roundTripMs: number | undefined, at: number): number | undefined => {
+    if (roundTripMs === undefined || !Number.isFinite(roundTripMs) || roundTripMs <= 0) return undefined;
+    if (roundTripMs <= pathRtt || at - pathRttAt > PATH_RTT_MS) {
+      pathRtt = roundTripMs;
+      pathRttAt = at;
+    }
+    return roundTripMs;
+  };
   const acceptedSends = eventWindow(windowMs);
   /** The refusals it reacted to (one per decrease) in the last window. */
   const decreases = eventWindow(windowMs);
@@ -259,7 +277,7 @@ export function createPacer(options: PacerOptions): Pacer {
     refused(roundTripMs?: number): void {
       const at = now();
       if (starting) limitedWhileStarting = true;
-      const roundTrip = roundTripMs !== undefined && Number.isFinite(roundTripMs) && roundTripMs > 0 ? roundTripMs : undefined;
+      const roundTrip = observeRtt(roundTripMs, at);
       // The answers to the sends made before the last decrease arrive together; they are one signal, not many. A
       // refusal of a send that left after the pacer had reacted (after its hold, or its decrease when it did not hold)
       // is news: the lowered rate is still too high, and waiting out a whole window before lowering it again let
@@ -283,18 +301,21 @@ export function createPacer(options: PacerOptions): Pacer {
       // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
       // That send's answer came back half a round trip after the server counted it, and a send reaches the server half
       // a round trip after it leaves: one round trip before its answer's time + window, a send finds room. Half of
-      // that is taken, half left for jitter. A refusal with no accepted answer in the window is a full window after
-      // the refusal itself: what filled the server's window is not known here.
+      // that is taken, half left for jitter; the round trip is the path's, not this answer's, which may have queued.
+      // A refusal with no accepted answer in the window is a full window after the refusal itself: what filled the
+      // server's window is not known here.
       const oldest = acceptedSends.oldest(at);
-      const early = roundTrip === undefined || oldest === undefined ? 0 : Math.min(roundTrip, windowMs) / 2;
+      const early = roundTrip === undefined || oldest === undefined ? 0 : Math.min(pathRtt, windowMs) / 2;
       heldUntil = Math.max(heldUntil, oldest === undefined ? at + windowMs : oldest + windowMs - early);
       // Sends in the half round trip the hold was cut short by may still meet the full window: their refusals are
       // the same signal (counting them as news lowered a lone client's rate twice per episode, 4% of a long job).
       reactedUntil = Math.max(heldUntil, at) + early;
     },
-    accepted(): void {
+    accepted(roundTripMs?: number): void {
       const previousRate = rate;
-      acceptedSends.add(now());
+      const at = now();
+      observeRtt(roundTripMs, at);
+      acceptedSends.add(at);
       if (starting) {
         starting = false;
         const limitedMeanwhile = limitedWhileStarting;
@@ -312,6 +333,9 @@ export function createPacer(options: PacerOptions): Pacer {
   };
 }
 
+// How long a least round trip stands for the path: long enough to span many holds, short enough that a path that
+// got longer (a failover to a farther region) is learned within seconds.
+const PATH_RTT_MS = 10_000;
 // Back-to-back sends allowed after a quiet spell: enough to absorb a timer that fires a little late, few enough that a
 // window never holds more than the limit.
 const MAX_BURST = 4;

@@ -260,6 +260,36 @@ describe('adaptive rate (AIMD)', () => {
     expect(await granting(500, 60, false)).toBe(1500);
   });
 
+  it('cuts a hold by half the path’s round trip (the least of the last 10 s), not by a refusal that queued', async () => {
+    /** Answers (with their round trips) at the given times, then a refusal: when is the next send granted? */
+    const holdEnd = async (answers: Array<[at: number, roundTripMs?: number]>, refusedAt: number, refusedRtt: number): Promise<number> => {
+      const { pacer, at } = manual({ callsPerSecond: 100 });
+      for (const [answeredAt, roundTripMs] of answers) {
+        at(answeredAt);
+        for (let i = 0; i < 10; i++) pacer.accepted(roundTripMs);
+      }
+      at(refusedAt);
+      await pacer.turn();
+      pacer.refused(refusedRtt);
+      let clock = refusedAt;
+      let granted: number | undefined;
+      const turn = pacer.turn().then(() => (granted = clock));
+      for (; granted === undefined && clock < refusedAt + 2000; clock += 1) {
+        at(clock);
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      await turn;
+      return granted as number;
+    };
+    // Answers at 100 ms came back in 60 ms; a refusal that waited 900 ms in a busy event loop still cuts only 30 ms.
+    expect(await holdEnd([[100, 60]], 500, 900)).toBe(1070);
+    // A faster refusal lowers the path's round trip: 40 ms, so 20 ms off.
+    expect(await holdEnd([[100, 60]], 500, 40)).toBe(1080);
+    // A least round trip older than 10 s stands for the path no longer: the refusal's own 300 ms does, 150 ms off
+    // the hold that the answers at 10.4 s left.
+    expect(await holdEnd([[100, 60], [10_400]], 10_200 + 301, 300)).toBe(11_400 - 150);
+  });
+
   it('never goes below its floor', () => {
     const { pacer, at } = manual({ callsPerSecond: 100, minCallsPerSecond: 20 });
     for (let i = 0; i < 10; i++) {
