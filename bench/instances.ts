@@ -143,7 +143,7 @@ function row(c: Case, r: Result): string {
 export async function instances(): Promise<string> {
   const counts = listSetting('BENCH_INSTANCES_N', isQuick ? [1, 4] : [1, 2, 4, 8, 16]);
   const accounts = listSetting('BENCH_INSTANCES_ACCOUNTS', isQuick ? [2_000] : [10_000, 20_000]);
-  const quotas = (process.env['BENCH_INSTANCES_QUOTAS'] ?? 'redis,local').split(',').map((q) => q.trim()) as RunMessage['quota'][];
+  const quotas = (process.env['BENCH_INSTANCES_QUOTAS'] ?? 'redis,local,share').split(',').map((q) => q.trim()) as RunMessage['quota'][];
   // The client before this work (BENCH_BEFORE), beside the in-process default: what an app got before, in the same run.
   const before = process.env['BENCH_BEFORE'];
   if (before !== undefined && existsSync(before) && quotas.includes('local') && !quotas.includes('before')) quotas.splice(quotas.indexOf('local') + 1, 0, 'before');
@@ -208,7 +208,8 @@ export async function instances(): Promise<string> {
     'N client processes (each its own client) against one fake vendor process (jitter 0–5 ms each way, handshake = one',
     'RTT, a sliding 1 s window counted at arrival answering 60007), each one `getSpecifiedFriends` split call; started',
     'together, or one every 500 ms. "Redis quota" is `createRedisQuota` on a local redis-server; "in-process default"',
-    'is the client without a `quota` option; "client before" is the client before the shared quota (BENCH_BEFORE, the',
+    'is the client without a `quota` option; "in-process, instances: N" is the client given `instances: N` (each paces',
+    'at 1/N of every limit) and no `quota`; "client before" is the client before the shared quota (BENCH_BEFORE, the',
     'checkout the issue measured), with its default. One run per case. Minimum: N × calls ÷ limit + RTT (staggered: also',
     'the last start + its calls ÷ limit). Quota used: accepted calls ÷ (limit × (wall − the first round trip)), the',
     'first round trip being a new connection\'s handshake and the request: 2 × RTT here. Slowest ÷ fastest: the',

@@ -22,16 +22,32 @@ export function chunkPlan(operation: OperationId, size: number): ChunkPlan | nul
 
 // In flight beyond rate × round trip: covers jitter of the round trip, so the pacer never waits for a free slot.
 const HEADROOM = 1.5;
+// The round trip concurrency is sized by is at most this many times the path's least one (BBR keeps at most 2 × its
+// bandwidth-delay product in flight): a round trip inflated by queueing would otherwise raise the concurrency, which
+// queues more, until the cap is out at once — as 16 processes on two cores did, refused for 3/4 of their calls.
+const QUEUE_GAIN = 2;
+// Chunks out before the first reply has measured the round trip (TCP's initial window, RFC 6928): enough to keep a
+// 50 ms path busy at the documented 200/s, and few enough that instances started together do not each send their
+// whole split call into the server's first window before one answer says how full it is.
+const INITIAL_WINDOW = 10;
+
+/** What chunkConcurrency reads of an operation's round trip (a RoundTripMeter). */
+export interface MeasuredRoundTrip {
+  readonly ms: number | undefined;
+  readonly leastMs: number | undefined;
+}
 
 /**
- * Chunks to keep in flight: rate × round trip with headroom, at least 1, at most `cap`. Without a rate limit, or
- * before the first reply has measured the round trip, it is `cap`: the pacer alone then spaces the sends, so the
- * first round trip is spent sending at the full rate, not waiting with a few chunks out (which cost two round trips
- * of a split call's time, bench/RESULTS.md).
+ * Chunks to keep in flight: rate × round trip with headroom, at least 1, at most `cap`; the round trip is the
+ * smoothed one, at most QUEUE_GAIN × the path's least. Before the first reply it is INITIAL_WINDOW (at most `cap`).
+ * Without a rate limit it is `cap`: the server takes what it is sent.
  */
-export function chunkConcurrency(rate: number | null, roundTripMs: number | undefined, cap: number): number {
-  if (rate === null || roundTripMs === undefined) return cap;
-  return Math.max(1, Math.min(cap, Math.ceil((rate * roundTripMs * HEADROOM) / 1000) + 1));
+export function chunkConcurrency(rate: number | null, roundTrip: MeasuredRoundTrip, cap: number): number {
+  if (rate === null) return cap;
+  const smoothed = roundTrip.ms;
+  if (smoothed === undefined) return Math.min(cap, INITIAL_WINDOW);
+  const sizing = Math.min(smoothed, QUEUE_GAIN * (roundTrip.leastMs ?? smoothed));
+  return Math.max(1, Math.min(cap, Math.ceil((rate * sizing * HEADROOM) / 1000) + 1));
 }
 
 function describeItems(items: readonly unknown[]): string {

@@ -29,7 +29,7 @@ export function splitStage({ chunkSize, maxConcurrency, flowOf, rateOf }: SplitO
     const flow = flowOf(call);
     const run = {
       signal: call.signal,
-      concurrency: () => chunkConcurrency(flow.lane ? (rateOf(flow.lane) ?? flow.lane.callsPerSecond) : null, flow.roundTrip.ms, maxConcurrency),
+      concurrency: () => chunkConcurrency(flow.lane ? (rateOf(flow.lane) ?? flow.lane.callsPerSecond) : null, flow.roundTrip, maxConcurrency),
       failures: call.chunkFailures,
     };
     return callInChunks(operation, plan, body, run, (chunk, signal) => next({ ...call, body: chunk, signal }));

@@ -1,8 +1,9 @@
 // How many permits of a lane one instance may have booked in the shared schedule at once. A take reserves its slot in
 // Redis (lane-script.ts), and a reserved slot is kept whatever happens after: a refusal lowers the rate only for the
-// slots booked later. Left alone, a split call's first chunks (as many as its concurrency cap) would book seconds of
-// sends at the starting rate in one go; each instance keeps its bookings to about a quarter second of its share
-// instead, and its other takes wait here in line, first come first served, leaving the line when their signal aborts.
+// slots booked later. Left alone, a split call's chunks in flight (rate × round trip with headroom, up to its cap)
+// would book their sends at the current rate in one go; each instance keeps its bookings to about a quarter second of
+// its share instead, and its other takes wait here in line, first come first served, leaving the line when their
+// signal aborts.
 
 export interface BookingGate {
   /** Resolves once this take may book; rejects with signal.reason when the signal aborts first. */

@@ -169,6 +169,23 @@ describe('concurrency', () => {
     expect(fake.maxInFlight).toBe(10);
   });
 
+  it('with a rate limit, 10 chunks are out before the first reply, not the cap', async () => {
+    // The first reply waits until 10 requests are in flight, then long enough for an 11th to come if it would
+    // (the pacer spaces sends ~7 ms apart at the documented limit).
+    let inFlightAtFirstReply: number | undefined;
+    fake.handle(async (request) => {
+      if (inFlightAtFirstReply === undefined) {
+        for (let i = 0; i < 2500 && fake.inFlight < 10; i++) await realDelay(2);
+        for (let i = 0; i < 100 && fake.inFlight < 11; i++) await realDelay(2);
+        inFlightAtFirstReply ??= fake.inFlight;
+      }
+      return friendsReply(request);
+    });
+    const result = await makeClient(fake, { chunkSize: 10, rateLimit: 200 }).getSpecifiedFriends(specifiedFriendsBody(accountsNamed(300)));
+    expect(result.InfoItem).toHaveLength(300);
+    expect(inFlightAtFirstReply).toBe(10);
+  });
+
   it('an abort stops the split call: ABORTED, and no chunk is sent after it', async () => {
     fake.handle(() => reply.hang());
     const controller = new AbortController();
