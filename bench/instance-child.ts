@@ -71,6 +71,11 @@ async function run(message: RunMessage): Promise<DoneMessage> {
     if (got.some((item, i) => item.To_Account !== to[i])) throw new Error('wrong merged InfoItem');
   } catch (error) {
     if (error instanceof Error && error.message === 'wrong merged InfoItem') throw error;
+    // A failed call is a finding: say why on the bench's stderr (the client's messages never hold the usersig).
+    // Read by shape: the client at BENCH_BEFORE has its own error class.
+    const { code, attempts, chunk } = (error ?? {}) as { code?: unknown; attempts?: unknown; chunk?: { index: number } };
+    const detail = `(code ${String(code)}, ${String(attempts)} attempts, chunk ${chunk ? chunk.index + 1 : '-'})`;
+    console.error(`[bench] instance ${message.id}: the call failed: ${error instanceof Error ? error.message : String(error)} ${detail}`);
     failed = 1;
     lost = to.length;
   }

@@ -23,7 +23,7 @@ export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
 // Ten re-sends after rate refusals: each waits for a permit from the quota, so re-sends never raise the rate a client
 // sends at; the budget only decides when a call gives up. Several instances started together without a shared quota
 // had a call refused six times now and then (bench/RESULTS.md, several instances), which failed a whole split call.
-export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 250, maxDelayMs: 5000, rateLimitResends: 10, maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS };
+export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 250, maxDelayMs: 5000, rateLimitResends: 20, maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS };
 
 // Names of earlier versions, with what replaces them: a renamed option fails loudly rather than being ignored.
 const RENAMED: Record<string, string> = {

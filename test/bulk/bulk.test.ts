@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { operations, rateLimitMargin } from '../../generated/api-facts.js';
 import { ChatApiError, TransportCode } from '../../src/errors.js';
 import { pacerSettings } from '../../src/quota/pacer.js';
+import { DEFAULT_RETRY } from '../../src/retry-policy.js';
 import type { FakeVendor } from '../../src/testing/index.js';
 import { busiestWindow } from './wire-log.js';
 import { accepted, arrivals, bulkVendor, dataset, runUntil, vendorClient } from './vendor.js';
@@ -142,7 +143,7 @@ describe('rate-limit answers', () => {
     await runUntil(() => settled.settled() === 1, advance, 120_000, 500);
     await expect(call).rejects.toMatchObject({ code: 60007 });
     expect(arrivals(vendor).length).toBeGreaterThan(1);
-    expect(arrivals(vendor).length).toBeLessThanOrEqual(20);
+    expect(arrivals(vendor).length).toBeLessThanOrEqual(1 + DEFAULT_RETRY.rateLimitResends);
   });
 });
 

@@ -2,6 +2,7 @@
 // is not a failure: per-item results inside a successful reply.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatApiError, TransportCode } from '../../src/errors.js';
+import { DEFAULT_RETRY } from '../../src/retry-policy.js';
 import { reply, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import { makeClient, realDelay, rejection, specifiedFriendsBody } from './helpers.js';
 
@@ -65,12 +66,12 @@ describe('transport failures (retried: 3 attempts by default)', () => {
     expect(result.ActionStatus).toBe('OK');
   });
 
-  it('HTTP 429 → HTTP_ERROR 429, retried from the rate-limit budget (10 re-sends by default)', async () => {
+  it('HTTP 429 → HTTP_ERROR 429, retried from the rate-limit budget (rateLimitResends re-sends by default)', async () => {
     fake.handle(() => reply.json({ title: 'Too Many Requests' }, 429));
     const error = await rejection(makeClient(fake).getFriendLists({ From_Account: 'alice' }));
-    expect(error).toMatchObject({ code: TransportCode.http, httpStatus: 429, retryable: true, attempts: 11 });
+    expect(error).toMatchObject({ code: TransportCode.http, httpStatus: 429, retryable: true, attempts: 1 + DEFAULT_RETRY.rateLimitResends });
     expect(error.info).toContain('Too Many Requests');
-    expect(fake.requests).toHaveLength(11);
+    expect(fake.requests).toHaveLength(1 + DEFAULT_RETRY.rateLimitResends);
   });
 
   it('HTTP 400 → HTTP_ERROR 400, not retried', async () => {

@@ -4,7 +4,7 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { errorCodes, operations, type OperationId } from '../../generated/api-facts.js';
 import { TransportCode } from '../../src/errors.js';
-import { backoffDelay, sleep } from '../../src/retry-policy.js';
+import { DEFAULT_RETRY, backoffDelay, sleep } from '../../src/retry-policy.js';
 import { genUserSig, verifyUserSig } from '../../src/user-sig.js';
 import { reply, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import {
@@ -51,7 +51,7 @@ const documentedCodes = Object.entries(errorCodes)
   }));
 
 /** Re-sends after rate-limit refusals, by default: counted apart from the 3 ordinary attempts. */
-const RATE_LIMIT_RETRIES = 10;
+const RATE_LIMIT_RETRIES = DEFAULT_RETRY.rateLimitResends;
 
 describe('FAIL envelopes, retried as the document says', () => {
   it('the document has both retryable and non-retryable codes (so both branches below run)', () => {
