@@ -20,9 +20,10 @@ export interface RetryPolicy {
 // hours or days a misconfigured server may announce.
 export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
 
-// Ten re-sends after rate refusals: each waits for a permit from the quota, so re-sends never raise the rate a client
-// sends at; the budget only decides when a call gives up. Several instances started together without a shared quota
-// had a call refused six times now and then (bench/RESULTS.md, several instances), which failed a whole split call.
+// Twenty re-sends after rate refusals: each waits for a permit from the quota, so re-sends never raise the rate a
+// client sends at; the budget only decides when a call gives up. Sixteen instances without a shared quota against a
+// server at half the documented rate had a chunk refused 11 times in a row in 4 runs of 12, which failed a whole split
+// call of 20,000 accounts (bench/RESULTS.md, several instances); with 20, none in 6.
 export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 250, maxDelayMs: 5000, rateLimitResends: 20, maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS };
 
 // Names of earlier versions, with what replaces them: a renamed option fails loudly rather than being ignored.

@@ -1,5 +1,6 @@
 // How long the server takes to answer one operation, as seen from the client: a moving average of the time from
-// handing a request to fetch until its reply is read. Split calls size their concurrency from it (rate × round trip).
+// handing a request to fetch until its reply is read, and the least of the last 10 s. Split calls size their
+// concurrency from it (rate × round trip); the pacer ends a hold after a refusal early by half the least.
 
 export interface RoundTripMeter {
   /** Records one round trip, in ms. */

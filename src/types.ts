@@ -39,9 +39,7 @@ export interface RetryOptions {
   maxDelayMs?: number | undefined;
   /**
    * Re-sends after the server refused a call for its rate (a code the document marks rate-limit, or HTTP 429), each
-   * on a new permit of the quota (default 20): for the whole call, across its retries and its re-sign. A refusal
-   * while the server accepted other requests of the operation from this client since the refused one left is
-   * contention and spends none of it; those re-sends are bounded by 5 × this number.
+   * on a new permit of the quota (default 20): for the whole call, across its retries and its re-sign.
    */
   rateLimitResends?: number | undefined;
   /**

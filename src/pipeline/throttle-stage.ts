@@ -1,8 +1,7 @@
 // Throttle: the quota's owner. Before each request it takes a permit for the operation's lane (before the attempt's
 // time limit starts; the caller's signal ends the wait), and afterwards it tells the quota how the server answered.
 // When the server refuses the call for its rate (a code the document marks rate-limit, or HTTP 429) it re-sends the
-// request on a new permit, up to `rateLimitResends` times while the server accepts nothing else of the operation
-// (more while it does: that is contention, not a server that refuses everything). A Retry-After (HTTP 429 or 503) holds every request of the
+// request on a new permit, up to `rateLimitResends` times. A Retry-After (HTTP 429 or 503) holds every request of the
 // operation until then — up to `maxRetryAfterMs`; a longer one fails the call at once, with `retryAfterMs` on the
 // error, rather than sleeping for as long as a server cares to say.
 import { ChatApiError, describeErrorCode, isRateLimited } from '../errors.js';
@@ -27,10 +26,7 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
   const heldUntil = new Map<string, number>();
   // Re-sends after rate refusals, per call: a retry or a re-sign brings the call back through this stage, and the
   // budget is the call's, not each attempt's. Weakly held: an entry goes with its call.
-  const resendsOf = new WeakMap<Call, Resends>();
-  // Per path: how many of its requests the server has accepted (any answer but a rate refusal). One number per path.
-  const acceptedOn = new Map<string, number>();
-  const countAccepted = (path: string): void => void acceptedOn.set(path, (acceptedOn.get(path) ?? 0) + 1);
+  const resendsOf = new WeakMap<Call, number>();
 
   const report = (lane: QuotaLane, verdict: QuotaVerdict, roundTripMs: number): void => {
     const failed = (error: unknown): void => {
@@ -66,14 +62,12 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
     for (;;) {
       await permit(call, lane, attempt.sent);
       const sentAt = now();
-      const acceptedBefore = acceptedOn.get(call.path) ?? 0;
       let error: ChatApiError;
       try {
         const envelope = await next(attempt);
         const tookMs = now() - sentAt;
         roundTrip.observe(tookMs);
         if (lane) report(lane, 'accepted', tookMs);
-        countAccepted(call.path);
         return envelope;
       } catch (thrown) {
         // Without a reply (time-out, network, abort) the server's verdict is unknown: nothing to report.
@@ -84,7 +78,6 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
       roundTrip.observe(tookMs);
       const refused = isRateLimited(error);
       if (lane) report(lane, refused ? 'refused' : 'accepted', tookMs);
-      if (!refused) countAccepted(call.path);
       const maxRetryAfterMs = policy === false ? DEFAULT_MAX_RETRY_AFTER_MS : policy.maxRetryAfterMs;
       if (error.retryAfterMs !== undefined) {
         if (error.retryAfterMs > maxRetryAfterMs) {
@@ -97,21 +90,13 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
         }
         heldUntil.set(call.path, Math.max(heldUntil.get(call.path) ?? 0, now() + error.retryAfterMs));
       }
-      if (!refused || policy === false) throw error;
-      // A refusal while the server accepted other requests of the path since this one left is contention for a window
-      // others share (instances of one app, the calls of a split call): the next permit has a fair chance, and
-      // counting it against `rateLimitResends` failed split calls of 20,000 accounts on one chunk's unlucky streak
-      // (16 processes, a server at half the documented rate). Only refusals with nothing accepted meanwhile — a server
-      // that refuses everything — spend the budget; contended ones are bounded by CONTENDED_RESENDS × it.
-      const spent = resendsOf.get(call) ?? { uncontended: 0, all: 0 };
-      const contended = (acceptedOn.get(call.path) ?? 0) > acceptedBefore;
-      const resends = { uncontended: spent.uncontended + (contended ? 0 : 1), all: spent.all + 1 };
-      if (resends.uncontended > policy.rateLimitResends || resends.all > CONTENDED_RESENDS * policy.rateLimitResends) throw error;
+      const resends = (resendsOf.get(call) ?? 0) + 1;
+      if (!refused || policy === false || resends > policy.rateLimitResends) throw error;
       resendsOf.set(call, resends);
       // The quota holds the next permit until the server's window has room; a documented minimum wait comes first.
       // Without a lane (rateLimit: false) nothing slows the re-sends down but back-off.
       const minWaitMs = (typeof error.code === 'number' ? describeErrorCode(error.code, call.name).minRetryWaitMs : null) ?? 0;
-      const delayMs = Math.max(minWaitMs, lane ? 0 : backoffDelay(resends.all, policy), error.retryAfterMs ?? 0);
+      const delayMs = Math.max(minWaitMs, lane ? 0 : backoffDelay(resends, policy), error.retryAfterMs ?? 0);
       await callHook(deps.hooks.onRetry, { operation: call.name, path: call.path, attempt: error.attempts, reason: 'rateLimit', error, delayMs });
       try {
         if (delayMs > 0) await sleep(delayMs, call.signal);
@@ -122,13 +107,3 @@ export function throttleStage(deps: ThrottleDeps): (next: Exchange<SignedAttempt
     }
   };
 }
-
-interface Resends {
-  /** Re-sends after refusals with no other request of the path accepted meanwhile: these spend `rateLimitResends`. */
-  uncontended: number;
-  all: number;
-}
-
-// The most re-sends after contended refusals, as a multiple of `rateLimitResends` (10 by default: 50): enough for a
-// chunk's unlucky streak under a shared window, few enough that a call still ends when its share never comes.
-const CONTENDED_RESENDS = 5;

@@ -10,6 +10,7 @@
 // The clock is monotonic (performance.now unless injected), so a system clock change neither stalls nor bunches sends.
 // Turns are first come, first served; a waiting turn leaves the line at once when its signal aborts. A timer that
 // fires late (a blocked event loop) lets at most `burst` sends go back to back, never the whole backlog.
+import { roundTripMeter } from '../round-trip.js';
 
 export interface Pacer {
   /** Resolves when a request may be handed to fetch now (call it right before fetch); rejects with signal.reason on abort. */
@@ -182,19 +183,13 @@ export function createPacer(options: PacerOptions): Pacer {
   let lastDecrease = -Infinity;
   /** Refusals of sends that left before then answer sends made before the last decrease took effect. */
   let reactedUntil = -Infinity;
-  /**
-   * The path's round trip: the least one answered in the last PATH_RTT_MS (as BBR keeps its min_rtt). A round trip
-   * above it is time spent queued (at a busy server, or in a blocked event loop), which says nothing of when a send
-   * reaches the server: shortening a hold by such a round trip sent calls back into a window that was still full.
-   */
-  let pathRtt = Infinity;
-  let pathRttAt = -Infinity;
-  const observeRtt = (roundTripMs: number | undefined, at: number): number | undefined => {
+  // The path's round trip is the least of the last 10 s (RoundTripMeter.leastMs). A round trip above it is time spent
+  // queued (at a busy server, or in a blocked event loop), which says nothing of when a send reaches the server:
+  // shortening a hold by such a round trip sent calls back into a window that was still full.
+  const path = roundTripMeter(undefined, now);
+  const observeRtt = (roundTripMs: number | undefined): number | undefined => {
     if (roundTripMs === undefined || !Number.isFinite(roundTripMs) || roundTripMs <= 0) return undefined;
-    if (roundTripMs <= pathRtt || at - pathRttAt > PATH_RTT_MS) {
-      pathRtt = roundTripMs;
-      pathRttAt = at;
-    }
+    path.observe(roundTripMs);
     return roundTripMs;
   };
   const acceptedSends = eventWindow(windowMs);
@@ -277,7 +272,7 @@ export function createPacer(options: PacerOptions): Pacer {
     refused(roundTripMs?: number): void {
       const at = now();
       if (starting) limitedWhileStarting = true;
-      const roundTrip = observeRtt(roundTripMs, at);
+      const roundTrip = observeRtt(roundTripMs);
       // The answers to the sends made before the last decrease arrive together; they are one signal, not many. A
       // refusal of a send that left after the pacer had reacted (after its hold, or its decrease when it did not hold)
       // is news: the lowered rate is still too high, and waiting out a whole window before lowering it again let
@@ -305,7 +300,7 @@ export function createPacer(options: PacerOptions): Pacer {
       // A refusal with no accepted answer in the window is a full window after the refusal itself: what filled the
       // server's window is not known here.
       const oldest = acceptedSends.oldest(at);
-      const early = roundTrip === undefined || oldest === undefined ? 0 : Math.min(pathRtt, windowMs) / 2;
+      const early = roundTrip === undefined || oldest === undefined ? 0 : Math.min(path.leastMs ?? roundTrip, windowMs) / 2;
       heldUntil = Math.max(heldUntil, oldest === undefined ? at + windowMs : oldest + windowMs - early);
       // Sends in the half round trip the hold was cut short by may still meet the full window: their refusals are
       // the same signal (counting them as news lowered a lone client's rate twice per episode, 4% of a long job).
@@ -313,9 +308,8 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     accepted(roundTripMs?: number): void {
       const previousRate = rate;
-      const at = now();
-      observeRtt(roundTripMs, at);
-      acceptedSends.add(at);
+      observeRtt(roundTripMs);
+      acceptedSends.add(now());
       if (starting) {
         starting = false;
         const limitedMeanwhile = limitedWhileStarting;
@@ -333,9 +327,6 @@ export function createPacer(options: PacerOptions): Pacer {
   };
 }
 
-// How long a least round trip stands for the path: long enough to span many holds, short enough that a path that
-// got longer (a failover to a farther region) is learned within seconds.
-const PATH_RTT_MS = 10_000;
 // Back-to-back sends allowed after a quiet spell: enough to absorb a timer that fires a little late, few enough that a
 // window never holds more than the limit.
 const MAX_BURST = 4;

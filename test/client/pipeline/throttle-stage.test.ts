@@ -149,36 +149,3 @@ it('a quota whose report rejects is told to onQuotaError, and the call goes on',
   await expect(harness(['ok'], quota, { onQuotaError: (event) => void events.push(event) }).run()).resolves.toMatchObject({ ActionStatus: 'OK' });
   await vi.waitFor(() => expect(events).toEqual([{ lane, error: broken }]));
 });
-
-/**
- * One call whose every request is refused; for its first `contended` requests, another call's request is accepted
- * before the refusal returns (contention), after that nothing is. Returns the error and how many requests it sent.
- */
-async function refusedThroughout(contended: number): Promise<{ error: unknown; sent: number }> {
-  const { quota } = fakeQuota();
-  let sent = 0;
-  const flow = { lane: lane as QuotaLane | undefined, roundTrip: roundTripMeter() };
-  const unlucky = makeCall();
-  const handler = throttleStage({ quota, flowOf: () => flow, hooks: {}, now: () => Date.now() })(async (attempt) => {
-    if (attempt.call !== unlucky) return ok();
-    sent += 1;
-    if (sent <= contended) await handler(makeAttempt(makeCall())); // someone else's request, accepted meanwhile
-    throw answered(60007, attempt.sent + 1);
-  });
-  const done = handler(makeAttempt(unlucky)).catch((error: unknown) => error);
-  await vi.runAllTimersAsync();
-  return { error: await done, sent };
-}
-
-it('refusals while other requests of the operation are accepted spend no budget, up to 5 × rateLimitResends re-sends', async () => {
-  const { error, sent } = await refusedThroughout(Infinity);
-  expect(error).toMatchObject({ code: 60007 });
-  expect(sent).toBe(1 + 5 * policy.rateLimitResends);
-});
-
-it('a refusal with nothing else accepted since it was sent spends the budget, after contended ones too', async () => {
-  // 3 contended refusals; then the server refuses everything: rateLimitResends more re-sends, then the error.
-  const { error, sent } = await refusedThroughout(3);
-  expect(error).toMatchObject({ code: 60007 });
-  expect(sent).toBe(3 + 1 + policy.rateLimitResends);
-});
