@@ -305,6 +305,9 @@ export function createPacer(options: PacerOptions): Pacer {
       // Sends in the half round trip the hold was cut short by may still meet the full window: their refusals are
       // the same signal (counting them as news lowered a lone client's rate twice per episode, 4% of a long job).
       reactedUntil = Math.max(heldUntil, at) + early;
+      // From the hold on, sends are spaced at the new rate with no burst: room in the full window comes back one
+      // expired send at a time, and a burst there would be refused.
+      due = Math.max(heldUntil, at) + (burst - 1) * (1000 / rate);
     },
     accepted(roundTripMs?: number): void {
       const previousRate = rate;

@@ -131,8 +131,10 @@ elseif op == 'refused' then
     if prev > 0 and overlap > 0 then oldest = math.max(prevfirst, now - window) elseif cur > 0 then oldest = curfirst end
     held = math.max(held, oldest + window)
     -- Slots booked before the decrease are given up: each instance books them again (it learns of the decrease from
-    -- the next answer it gets), after the hold and at the new rate, so the schedule restarts from the hold.
-    tat = math.min(tat, held)
+    -- the next answer it gets, or checks before it sends), after the hold and at the new rate, so the schedule
+    -- restarts from the hold, evenly spaced: the window is full then, and room comes back one send at a time, so a
+    -- burst there would be refused.
+    tat = math.max(held, now) + (burst - 1) * 1000 / rate
   end
 else
   return redis.error_reply('unknown op ' .. tostring(op))

@@ -221,18 +221,29 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
 
   /** Per lane, the latest time (server clock) an answer said a refusal lowered the rate: slots booked before are void. */
   const decreases = new Map<string, number>();
-  const run = async (lane: QuotaLane, op: LaneOp): Promise<{ waitMs: number; serverNow: number }> => {
+  const keyOf = (lane: QuotaLane): LaneKeys => {
     let laneKey = keys.get(lane.key);
     if (!laneKey) {
       laneKey = laneKeys(prefix, lane.key);
       keys.set(lane.key, laneKey);
     }
+    return laneKey;
+  };
+  const run = async (lane: QuotaLane, op: LaneOp): Promise<{ waitMs: number; serverNow: number }> => {
     await whenReady();
-    const answer = await runLaneScript(client, laneKey, op, settingsOf(lane, margin), instance);
+    const answer = await runLaneScript(client, keyOf(lane), op, settingsOf(lane, margin), instance);
     shared.set(lane.key, { rate: answer.rate, active: op === 'take' ? Math.max(1, answer.active) : (shared.get(lane.key)?.active ?? 1) });
     if (op === 'take' && !joined.has(lane.key)) joined.set(lane.key, performance.now());
-    if (answer.decreasedAt > (decreases.get(lane.key) ?? -Infinity)) decreases.set(lane.key, answer.decreasedAt);
+    noteDecrease(lane, answer.decreasedAt);
     return answer;
+  };
+  const noteDecrease = (lane: QuotaLane, decreasedAt: number): void => {
+    if (decreasedAt > (decreases.get(lane.key) ?? -Infinity)) decreases.set(lane.key, decreasedAt);
+  };
+  /** When a refusal last lowered the lane's rate, on the server's clock (-Infinity when the lane has none). */
+  const lastDecrease = async (lane: QuotaLane): Promise<number> => {
+    const value = await client.hget(keyOf(lane)[0], 'lastdec');
+    return value === null || value === '' ? -Infinity : Number(value);
   };
 
   const takeLocally = (lane: QuotaLane, signal: AbortSignal | undefined): Promise<void> => {
@@ -291,7 +302,24 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
           // A slot booked before the server refused a send of this lane (heard here, or from any instance through
           // the lane's answers) is one the window has no room for: the take books again, after the hold and at the
           // lowered rate.
-          if ((refusals.get(lane.key) ?? 0) === refusalsBefore && (decreases.get(lane.key) ?? -Infinity) < bookedAt) return;
+          const stale = (): boolean => (refusals.get(lane.key) ?? 0) !== refusalsBefore || (decreases.get(lane.key) ?? -Infinity) >= bookedAt;
+          if (stale()) continue;
+          // A take that slept heard of other instances' refusals only through this instance's own answers, which come
+          // a round trip of each of its sends apart: with many instances that is most of a window's share, and the
+          // slots booked before a decrease went out on top of the new schedule. One read of the lane's last decrease
+          // before sending closes that gap.
+          if (waitMs > 0) {
+            try {
+              noteDecrease(lane, await race(lastDecrease(lane), timeoutMs, signal));
+            } catch (error) {
+              if (signal?.aborted) throw signal.reason;
+              // The slot is the lane's; the next permit falls back.
+              fallBack(error);
+              return;
+            }
+            if (stale()) continue;
+          }
+          return;
         }
       } finally {
         gate.leave();

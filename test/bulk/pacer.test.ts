@@ -233,6 +233,26 @@ describe('adaptive rate (AIMD)', () => {
     expect(granted).toBe(true);
   });
 
+  it('after the hold, spaces sends at the new rate with no burst: the window it waited for has room one send at a time', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, burst: 3 });
+    at(100);
+    accept(10);
+    at(500);
+    await pacer.turn();
+    pacer.refused();
+    const interval = 1000 / pacer.rate;
+    const granted: number[] = [];
+    const turns = Array.from({ length: 4 }, () => pacer.turn().then(() => granted.push(clock)));
+    let clock = 500;
+    for (; granted.length < 4 && clock < 3000; clock += 1) {
+      at(clock);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await Promise.all(turns);
+    expect(granted[0]).toBe(1100);
+    for (let i = 1; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(Math.floor(interval));
+  });
+
   /** Ten answers at each given time (with the given round trip, if any), then a refusal: when is the next send granted? */
   const holdEnd = async (answers: Array<[at: number, roundTripMs?: number]>, refusedAt: number, refusedRtt: number): Promise<number> => {
     const { pacer, at } = manual({ callsPerSecond: 100 });

@@ -98,6 +98,17 @@ describe('the lane script', () => {
     expect(next).toBeLessThanOrEqual(refused.serverNow + 1000 + 0.01);
   });
 
+  it('after a refusal, spaces the slots from the hold by 1/rate: no burst into the window it waited for', async () => {
+    const burst = { burst: 3 };
+    await run('take', 'a', burst);
+    const accepted = await run('accepted', 'a', burst);
+    const refused = await run('refused', 'a', burst);
+    const slots: number[] = [];
+    for (let i = 0; i < 4; i++) slots.push(await slot('a', burst));
+    expect(slots[0]).toBeGreaterThanOrEqual(accepted.serverNow + 1000 - 0.01);
+    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeCloseTo(1000 / refused.rate, 3);
+  });
+
   it('settles a lane that has sent for a whole window at 0.9 × what the server accepted in the last window', async () => {
     // A lane that started sending two seconds ago and had 5 answers accepted in the current window (none before), the
     // first 50 ms ago: should the server's clock enter the next second meanwhile, they all stay in the last window.

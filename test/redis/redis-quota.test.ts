@@ -106,35 +106,42 @@ describe('createRedisQuota', () => {
     await expect(waiting).rejects.toBe(reason);
   });
 
-  it('books a take again when the server refused a send while it waited for its slot', async () => {
-    const quota = open({ url: server.url, prefix: 'q2:' });
+  /**
+   * Takes a permit, then a second one that waits for its slot; meanwhile `meanwhile` runs against the lane. Resolves
+   * with the grants the lane made in all (3 when the waiting take booked again).
+   */
+  const grantsWhenASleeperHears = async (prefix: string, meanwhile: (here: RedisQuota, there: RedisQuota, lane: QuotaLane) => unknown): Promise<number> => {
+    const here = open({ url: server.url, prefix });
+    const there = open({ url: server.url, prefix });
     const lane = laneOf(2);
     const redis = new Redis(server.url);
-    const grants = async (): Promise<number> => Number(await redis.hget(`q2:{${lane.key}}`, 'grants'));
-    await quota.take(lane);
-    const waiting = quota.take(lane);
-    while ((await grants()) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-    await quota.report(lane, 'refused');
-    await waiting;
-    expect(await grants()).toBe(3);
-    await redis.quit();
-  });
-
-  it('books a take again when another instance’s refusal lowered the lane while it waited for its slot', async () => {
-    const here = open({ url: server.url, prefix: 'q3:' });
-    const there = open({ url: server.url, prefix: 'q3:' });
-    const lane = laneOf(2);
-    const redis = new Redis(server.url);
-    const grants = async (): Promise<number> => Number(await redis.hget(`q3:{${lane.key}}`, 'grants'));
+    const grants = async (): Promise<number> => Number(await redis.hget(`${prefix}{${lane.key}}`, 'grants'));
     await here.take(lane);
     const waiting = here.take(lane);
     while ((await grants()) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-    await there.report(lane, 'refused');
-    // This instance hears of the decrease in the lane's next answer to it, before its slot is due.
-    await here.report(lane, 'accepted');
+    await meanwhile(here, there, lane);
     await waiting;
-    expect(await grants()).toBe(3);
+    const total = await grants();
     await redis.quit();
+    return total;
+  };
+
+  it('books a take again when the server refused a send while it waited for its slot', async () => {
+    expect(await grantsWhenASleeperHears('q2:', (here, _there, lane) => here.report(lane, 'refused'))).toBe(3);
+  });
+
+  it('books a take again when another instance’s refusal lowered the lane while it waited for its slot', async () => {
+    const grants = await grantsWhenASleeperHears('q3:', async (here, there, lane) => {
+      await there.report(lane, 'refused');
+      // This instance hears of the decrease in the lane's next answer to it, before its slot is due.
+      await here.report(lane, 'accepted');
+    });
+    expect(grants).toBe(3);
+  });
+
+  it('books a take again when another instance’s refusal lowered the lane while it waited, though it heard nothing since', async () => {
+    // No answer reaches this instance while it sleeps: it reads the lane's last decrease before it sends.
+    expect(await grantsWhenASleeperHears('q4:', (_here, there, lane) => there.report(lane, 'refused'))).toBe(3);
   });
 
   it('works on its in-process quota when Redis is not there at start, and says so', async () => {
