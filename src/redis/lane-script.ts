@@ -3,8 +3,9 @@
 // whose clocks disagree still agree on it. It is the in-process pacer's algorithm (src/quota/pacer.ts) on shared state:
 // GCRA spacing with a small burst, and AIMD — a refusal from any instance lowers the one rate at most once per window,
 // to 0.9 × what the server accepted from all instances in the last window (×0.8 while the lane has no such measure),
-// voids the slots booked before it and holds permits until the server's window has room; each accepted answer raises
-// the rate by 5% of the ceiling per second of sends. What the server accepted in a window it refused is the app's
+// voids the slots booked before it (an instance reads the lane's last decrease before it sends on a slot it slept
+// for) and holds permits until the server's window has room, then spaces them without a burst; each accepted answer
+// raises the rate by 5% of the ceiling per second of sends. What the server accepted in a window it refused is the app's
 // limit as far as the lane knows: it is kept a day apart from the lane (the `:learned` key), so the next job starts
 // just below it rather than paying for the discovery again, and above 0.9 × it the rate only probes (a fifth of the
 // usual recovery) — a climb past the real limit costs every send already booked when the refusal comes.
