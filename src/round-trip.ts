@@ -8,8 +8,9 @@ export interface RoundTripMeter {
   /** The smoothed round trip in ms, or undefined before the first reply. */
   readonly ms: number | undefined;
   /**
-   * The path's round trip: the least observed in the last 10 s (as BBR keeps its min_rtt), or undefined before the
-   * first reply. Above it, a round trip is time queued (at a busy server, or in this process's own busy event loop).
+   * The path's round trip: the least observed since it was last set, where one set more than 10 s ago gives way to
+   * the next sample (as BBR's min_rtt expires), or undefined before the first reply. Above it, a round trip is time
+   * queued (at a busy server, or in this process's own busy event loop).
    */
   readonly leastMs: number | undefined;
 }

@@ -239,7 +239,9 @@ export function createPacer(options: PacerOptions): Pacer {
 
   /** The next turn comes by the current rate: a slot booked at a lower rate is brought forward. */
   const rebook = (previousRate: number): void => {
-    if (rate <= previousRate || !Number.isFinite(lastTake) || due <= lastTake) return;
+    // During a hold the next send is set by the hold, spaced without a burst from its end: answers to sends made
+    // before the refusal raise the rate a little meanwhile, and scaling would pull that spacing back into a burst.
+    if (rate <= previousRate || !Number.isFinite(lastTake) || due <= lastTake || heldUntil > now()) return;
     // Scaled, not reset: the debt of a burst taken at the old rate is kept, in the new rate's intervals.
     due = lastTake + ((due - lastTake) * previousRate) / rate;
     if (timer !== undefined) {
