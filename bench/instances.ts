@@ -114,6 +114,7 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: 
   const stats = await vendor.stats();
   const callsEach = Math.ceil(c.accounts / CHUNK);
   const durations = results.map((r) => r.durationMs);
+  if (process.env['BENCH_INSTANCES_DEBUG']) log(`instances: call times by start order ${durations.map((d) => d.toFixed(0)).join(', ')} ms`);
   // N × calls ÷ limit + RTT; staggered, the last process cannot start before (N − 1) × 500 ms either.
   const minimumMs = Math.max((c.processes * callsEach * 1000) / c.limit, c.staggered ? (c.processes - 1) * STAGGER_MS + (callsEach * 1000) / c.limit : 0) + c.rttMs;
   return {
@@ -153,6 +154,10 @@ export async function instances(): Promise<string> {
     if (!rtt || !limit) throw new TypeError(`BENCH_INSTANCES_SERVERS: expected rtt:limit, got ${pair}`);
     return { rttMs: rtt, limit };
   });
+  const starts = (process.env['BENCH_INSTANCES_STARTS'] ?? 'together,staggered').split(',').map((start) => {
+    if (start !== 'together' && start !== 'staggered') throw new TypeError(`BENCH_INSTANCES_STARTS: expected together or staggered, got ${start}`);
+    return start === 'staggered';
+  });
   const jitter = setting('BENCH_BULK_JITTER_MS', 5, 5);
   const started = performance.now();
   const lines: string[] = [];
@@ -182,7 +187,7 @@ export async function instances(): Promise<string> {
         // The app's first job with the Redis quota, where it learns what the server allows; the cases after it run on
         // what it learned, as an app's later jobs do.
         if (quotas.includes('redis')) await measure({ ...server, processes: Math.min(4, pool.length), staggered: false, accounts: accounts[0] as number, quota: 'redis', fresh: true });
-        for (const staggered of [false, true]) {
+        for (const staggered of starts) {
           for (const count of accounts) {
             for (const processes of counts) {
               for (const quota of quotas) await measure({ ...server, processes, staggered, accounts: count, quota });
@@ -223,7 +228,7 @@ export async function instances(): Promise<string> {
     SECTION_END,
   ].join('\n');
   process.stdout.write(`\n${section}\n`);
-  const partial = isQuick || process.env['BENCH_INSTANCES_N'] !== undefined || process.env['BENCH_INSTANCES_SERVERS'] !== undefined;
+  const partial = isQuick || ['N', 'ACCOUNTS', 'SERVERS', 'QUOTAS', 'STARTS'].some((name) => process.env[`BENCH_INSTANCES_${name}`] !== undefined);
   if (!partial || process.env['BENCH_WRITE'] === '1') {
     writeSection(section);
     log('instances: wrote its section of bench/RESULTS.md');

@@ -3,8 +3,10 @@
 // sliding-window limiter releases at the start of each second. The rate adapts (AIMD): a rate-limit answer lowers it
 // multiplicatively for every call of the operation — and at once to just below what the server accepted from this
 // client in the last window — and holds sends until the server's window has room again; accepted calls raise the
-// rate back additively up to the ceiling. So a client facing a lower real limit, or sharing its quota with other
-// processes, settles at what the server allows (test/bulk, bench/RESULTS.md). Until the server has answered a first
+// rate back additively up to the ceiling, and multiplicatively once a client has gone well past the time that
+// takes without a refusal (the others sharing its quota have finished). So a client facing a lower real limit, or
+// sharing its quota with other processes, settles at what the server allows, and a process that had to give way to
+// others takes the quota back when they stop (test/bulk, bench/RESULTS.md). Until the server has answered a first
 // send, and again after an idle spell, it paces at a share of the rate: those sends each open a connection.
 //
 // The clock is monotonic (performance.now unless injected), so a system clock change neither stalls nor bunches sends.
@@ -64,6 +66,14 @@ export interface PacerOptions {
   settle?: number;
   /** Calls per second the rate regains per second of accepted sends (default 5% of callsPerSecond). */
   recoveryPerSecond?: number;
+  /**
+   * The share of itself the rate also gains per second of accepted sends (default 1: e-fold a second) once, since the
+   * last rate-limit answer, a window has passed and twice the time recoveryPerSecond takes to bring the rate back to
+   * what the server then allowed. A client whose limit is its own (a lower real limit) is refused again before that,
+   * and stays on the additive step; one that gave way to other processes, and was left alone when they stopped, is not,
+   * and regains the quota in seconds, not the tens of seconds the additive step takes from a low share.
+   */
+  growthPerSecond?: number;
   /** The lowest rate decreases reach, in calls per second (default 2% of callsPerSecond). */
   minCallsPerSecond?: number;
   /** The server's counting window in ms: the least hold after a rate-limit answer, and one decrease per window (default 1000). */
@@ -76,6 +86,9 @@ function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new RangeError(`createPacer: ${name} must be a finite number > 0 (got ${value})`);
   return value;
 }
+
+/** A client that got a few sends into a window others filled holds at most windowMs / this after a refusal. */
+const JOIN_HOLD_DIVISOR = 4;
 
 interface Waiter {
   go(): void;
@@ -162,6 +175,8 @@ export function createPacer(options: PacerOptions): Pacer {
   if (joinDecrease >= 1) throw new RangeError(`createPacer: joinDecrease must be below 1 (got ${joinDecrease})`);
   const settle = positive('settle', options.settle ?? 0.9);
   const recovery = positive('recoveryPerSecond', options.recoveryPerSecond ?? ceiling * 0.05);
+  const growth = options.growthPerSecond ?? 1;
+  if (!Number.isFinite(growth) || growth < 0) throw new RangeError(`createPacer: growthPerSecond must be a finite number ≥ 0 (got ${growth})`);
   const floor = Math.min(ceiling, positive('minCallsPerSecond', options.minCallsPerSecond ?? ceiling * 0.02));
   const windowMs = positive('windowMs', options.windowMs ?? 1000);
   const now = options.now ?? (() => performance.now());
@@ -180,6 +195,11 @@ export function createPacer(options: PacerOptions): Pacer {
   let due = -Infinity;
   /** Turns are held until then: the server's window is full after a rate-limit answer. */
   let heldUntil = -Infinity;
+  /** The last hold, from its refusal to its end: no sends of the client's reached the server's window then. */
+  let holdFrom = -Infinity;
+  let holdTo = -Infinity;
+  /** Accepted sends also raise the rate multiplicatively from then on (growthPerSecond). */
+  let growthFrom = Infinity;
   let lastDecrease = -Infinity;
   /** Refusals of sends that left before then answer sends made before the last decrease took effect. */
   let reactedUntil = -Infinity;
@@ -294,16 +314,33 @@ export function createPacer(options: PacerOptions): Pacer {
       // refusals it reacted to count: under a burst of them, those of sends made before it reacted are one signal.
       const acceptedCount = acceptedSends.count(at);
       const measured = at - firstTake >= windowMs / 2 && acceptedCount >= decreases.count(at);
-      rate = Math.max(floor, measured ? Math.min(rate * decrease, acceptedCount * settle) : rate * joinDecrease);
+      // A hold in the window is time the client sent nothing: what it got is per second of the rest, or a client that
+      // came back from a hold into a window others share settles at a fraction of its part (a quarter, measured).
+      const held = Math.max(0, Math.min(holdTo, at) - Math.max(holdFrom, at - windowMs));
+      const share = held > 0 && windowMs - held >= windowMs / 4 ? (acceptedCount * windowMs) / (windowMs - held) : acceptedCount;
+      const refusedAt = rate;
+      rate = Math.max(floor, measured ? Math.min(rate * decrease, share * settle) : rate * joinDecrease);
+      // What the server allowed: its part of the window, or (joining a window others filled) the rate it was refused at.
+      const allowed = measured ? share : refusedAt;
+      growthFrom = at + windowMs + (2 * 1000 * Math.max(0, allowed - rate)) / recovery;
       // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
       // That send's answer came back half a round trip after the server counted it, and a send reaches the server half
       // a round trip after it leaves: one round trip before its answer's time + window, a send finds room. Half of
       // that is taken, half left for jitter; the round trip is the path's, not this answer's, which may have queued.
       // A refusal with no accepted answer in the window is a full window after the refusal itself: what filled the
-      // server's window is not known here.
+      // server's window is not known here (nor whether the call is ever to pass: a refused call waits a window). A
+      // client that got a few sends into a window others filled holds a quarter window at most: the others' sends leave
+      // that window all along, and holding until its own first one left kept a newcomer idle for most of a second while
+      // the others (refused too, and slowed) left room it did not take.
       const oldest = acceptedSends.oldest(at);
       const early = roundTrip === undefined || oldest === undefined ? 0 : Math.min(path.leastMs ?? roundTrip, windowMs) / 2;
-      heldUntil = Math.max(heldUntil, oldest === undefined ? at + windowMs : oldest + windowMs - early);
+      const full = oldest === undefined ? at + windowMs : oldest + windowMs - early;
+      const joined = !measured && oldest !== undefined;
+      heldUntil = Math.max(heldUntil, joined ? Math.min(full, at + windowMs / JOIN_HOLD_DIVISOR) : full);
+      if (heldUntil > at) {
+        holdFrom = at;
+        holdTo = heldUntil;
+      }
       // Sends in the half round trip the hold was cut short by may still meet the full window: their refusals are
       // the same signal (counting them as news lowered a lone client's rate twice per episode, 4% of a long job).
       reactedUntil = Math.max(heldUntil, at) + early;
@@ -322,8 +359,9 @@ export function createPacer(options: PacerOptions): Pacer {
         // The start was held low for the connections it opened; a rate-limit answer already set a rate of its own.
         if (!limitedMeanwhile && rate < resumeRate) rate = resumeRate;
       }
-      // +recovery per second of sends at the current rate: one accepted send is 1/rate of a second.
-      if (rate < ceiling) rate = Math.min(ceiling, rate + recovery / rate);
+      // +recovery per second of sends at the current rate: one accepted send is 1/rate of a second; growth × rate per
+      // second is growth a send.
+      if (rate < ceiling) rate = Math.min(ceiling, rate + recovery / rate + (now() >= growthFrom ? growth : 0));
       rebook(previousRate);
     },
     get rate(): number {

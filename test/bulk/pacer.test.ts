@@ -1,6 +1,6 @@
 // The pacer on a fake clock: even spacing with a small burst, first come first served, abort, a late timer that must
 // not release a backlog in one burst, and the adaptive rate (multiplicative decrease once per refusal that is news,
-// additive recovery up to the ceiling, a floor).
+// additive recovery up to the ceiling and multiplicative once others have stopped, a floor).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPacer, pacerSettings, type Pacer } from '../../src/quota/pacer.js';
 import { busiestWindow } from './wire-log.js';
@@ -205,16 +205,17 @@ describe('adaptive rate (AIMD)', () => {
     pacer.refused();
     // 100 accepted in the last second: a server that allows 100/s; 0.8 × 180 = 144 would still be refused.
     expect(pacer.rate).toBe(90);
-    at(2000);
+    at(2400);
     accept(60);
-    at(2200);
+    at(2600);
     pacer.refused();
-    // 60 accepted in (1200, 2200]: 0.9 × 60 = 54, below 0.8 × 90.
+    // 60 accepted in (1600, 2600], after the hold (1200–1500): 0.9 × 60 = 54, below 0.8 × 96.
     expect(pacer.rate).toBeCloseTo(54, 6);
   });
 
   it('holds every send until the oldest accepted send has left the server’s window', async () => {
     const { pacer, at, accept } = manual({ callsPerSecond: 100 });
+    await pacer.turn(); // sending since t = 0: the window's sends are its part of it
     at(100);
     accept(10);
     at(500);
@@ -253,16 +254,17 @@ describe('adaptive rate (AIMD)', () => {
       await vi.advanceTimersByTimeAsync(1);
     }
     await Promise.all(turns);
-    // The hold ends at 1100 (the oldest accepted send + a window); the spacing set at the old rate may push the first
-    // send a fraction of an interval later.
-    expect(granted[0]).toBeGreaterThanOrEqual(1100);
-    expect(granted[0]).toBeLessThanOrEqual(1102);
+    // Its first send was at 500: it joined a window others filled, and the hold ends a quarter window later; the
+    // spacing set at the old rate may push the first send a fraction of an interval later.
+    expect(granted[0]).toBeGreaterThanOrEqual(750);
+    expect(granted[0]).toBeLessThanOrEqual(752);
     for (let i = 1; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(Math.floor(interval));
   });
 
   /** Ten answers at each given time (with the given round trip, if any), then a refusal: when is the next send granted? */
   const holdEnd = async (answers: Array<[at: number, roundTripMs?: number]>, refusedAt: number, refusedRtt: number): Promise<number> => {
     const { pacer, at } = manual({ callsPerSecond: 100 });
+    await pacer.turn(); // sending since t = 0
     for (const [answeredAt, roundTripMs] of answers) {
       at(answeredAt);
       for (let i = 0; i < 10; i++) pacer.accepted(roundTripMs);
@@ -347,7 +349,7 @@ describe('adaptive rate (AIMD)', () => {
     expect(granted).toBe(true);
   });
 
-  it('a client that joined a full window backs off multiplicatively, not to its floor', async () => {
+  it('a client that joined a full window backs off multiplicatively, not to its floor, and holds a quarter window', async () => {
     const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
     for (let ms = 5000; ms < 5200; ms += 10) {
       at(ms);
@@ -357,6 +359,35 @@ describe('adaptive rate (AIMD)', () => {
     at(5200);
     pacer.refused(); // 20 sent in 200 ms, 3 accepted: what it got says nothing of its share
     expect(pacer.rate).toBe(50);
+    // Not until its oldest accepted send leaves the window (~6190): the others' sends have been leaving it all along.
+    let granted: number | undefined;
+    let clock = 5200;
+    const turn = pacer.turn().then(() => (granted = clock));
+    for (; granted === undefined && clock < 7000; clock += 1) {
+      at(clock);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await turn;
+    expect(granted).toBe(5450);
+  });
+
+  it('a client left alone after giving way regains the quota multiplicatively; until then it recovers additively', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, recoveryPerSecond: 5, minCallsPerSecond: 1 });
+    await pacer.turn();
+    at(500);
+    accept(50);
+    at(1000);
+    pacer.refused(50);
+    // 50 accepted in the window: 0.9 × 50. Additive recovery takes (50 − 45) / 5 = 1 s to regain what the server
+    // allowed; a client at its own limit is refused again by then. Multiplicative growth waits a window + twice that.
+    expect(pacer.rate).toBe(45);
+    at(3999);
+    accept(45); // one second of sends at ~45/s
+    expect(pacer.rate).toBeGreaterThan(49);
+    expect(pacer.rate).toBeLessThan(51);
+    at(4000);
+    accept(50); // one more second of sends, now also growing ×e a second (one per send)
+    expect(pacer.rate).toBeGreaterThan(95);
   });
 
   it('a client refused early in its first window backs off multiplicatively even when most of its few sends were accepted', async () => {
@@ -391,9 +422,9 @@ describe('adaptive rate (AIMD)', () => {
     expect(pacer.rate).toBe(recovered);
     at(1600);
     pacer.refused(50); // sent at 1550, after the hold ended at 1475 (+25): the lowered rate is still too high
-    // In (600, 1600]: 30 accepted; 0.9 × 30 is below 0.8 × 80. A once-per-window rule would have waited
-    // until t = 2000, sending at 80/s into a full window meanwhile.
-    expect(pacer.rate).toBeCloseTo(27, 9);
+    // In (600, 1600]: 30 accepted in the 525 ms it was not held (the hold ran 1000–1475), 0.9 × 30 per 525 ms is
+    // below 0.8 × 82. A once-per-window rule would have waited until t = 2000, sending at 82/s into a full window.
+    expect(pacer.rate).toBeCloseTo((0.9 * 30 * 1000) / 525, 9);
   });
 
   it('a client none of whose sends in the window were accepted halves its rate, however long it has sent', async () => {
@@ -417,7 +448,8 @@ describe('adaptive rate (AIMD)', () => {
     at(1600);
     pacer.refused(50); // sent at 1550, after the hold
     // In (600, 1600]: 2 accepted, 1 refusal reacted to (this one; the eleven before were one signal at 500): its
-    // part of the window is 2 sends.
+    // part of the window is 2 sends. It was held 500–1500 (nothing of its own was accepted in that window): 100 ms of
+    // sending is too little to scale a share from, so the 2 stand as they are.
     expect(pacer.rate).toBeCloseTo(1.8, 9);
   });
 
@@ -470,5 +502,6 @@ describe('settings from the document', () => {
     expect(() => createPacer({ callsPerSecond: 10, decrease: 1 })).toThrow(/decrease/);
     expect(() => createPacer({ callsPerSecond: 10, joinDecrease: 1 })).toThrow(/joinDecrease must be below 1/);
     expect(() => createPacer({ callsPerSecond: 10, joinDecrease: 0 })).toThrow(/joinDecrease must be a finite number > 0/);
+    expect(() => createPacer({ callsPerSecond: 10, growthPerSecond: -1 })).toThrow(/growthPerSecond must be a finite number ≥ 0/);
   });
 });
