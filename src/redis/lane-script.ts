@@ -161,6 +161,20 @@ export interface ScriptClient {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
+/** The part of a Redis client that reads one field of a lane's state (ioredis's `hget`). */
+export interface FieldClient {
+  hget(key: string, field: string): Promise<string | null>;
+}
+
+/**
+ * When a refusal last lowered the lane's rate, on the Redis server's clock, as the script stores it (-Infinity when
+ * the lane has none): one read, for an instance that slept for its slot and heard no answer of the lane meanwhile.
+ */
+export async function readLastDecrease(client: FieldClient, keys: LaneKeys): Promise<number> {
+  const value = await client.hget(keys[0], 'lastdec');
+  return value === null || value === '' ? -Infinity : Number(value);
+}
+
 export interface LaneSettings {
   /** The highest rate granted to all instances together, in calls per second. */
   callsPerSecond: number;

@@ -11,7 +11,7 @@ import { checkInstances, createLocalQuota } from '../quota/local-quota.js';
 import { pacerSettings } from '../quota/pacer.js';
 import type { Quota, QuotaLane, QuotaVerdict } from '../quota/quota.js';
 import { createBookingGate, type BookingGate } from './booking-gate.js';
-import { laneKeys, runLaneScript, type LaneKeys, type LaneOp, type LaneSettings } from './lane-script.js';
+import { laneKeys, readLastDecrease, runLaneScript, type LaneKeys, type LaneOp, type LaneSettings } from './lane-script.js';
 
 /** Where permits come from now: the shared lane in Redis, or the in-process fallback. */
 export type RedisQuotaState = 'shared' | 'local';
@@ -241,11 +241,6 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
   const noteDecrease = (lane: QuotaLane, decreasedAt: number): void => {
     if (decreasedAt > (decreases.get(lane.key) ?? -Infinity)) decreases.set(lane.key, decreasedAt);
   };
-  /** When a refusal last lowered the lane's rate, on the server's clock (-Infinity when the lane has none). */
-  const lastDecrease = async (lane: QuotaLane): Promise<number> => {
-    const value = await client.hget(keyOf(lane)[0], 'lastdec');
-    return value === null || value === '' ? -Infinity : Number(value);
-  };
 
   const takeLocally = (lane: QuotaLane, signal: AbortSignal | undefined): Promise<void> => {
     if (state === 'shared' && performance.now() >= pausedUntil) fallBack(new Error(`Redis is not connected (${client.status})`));
@@ -311,7 +306,7 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
           // before sending closes that gap.
           if (waitMs > 0) {
             try {
-              noteDecrease(lane, await race(lastDecrease(lane), timeoutMs, signal));
+              noteDecrease(lane, await race(readLastDecrease(client, keyOf(lane)), timeoutMs, signal));
             } catch (error) {
               if (signal?.aborted) throw signal.reason;
               // The slot is the lane's; the next permit falls back.
