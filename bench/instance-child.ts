@@ -1,7 +1,7 @@
 // One instance of an app for the `instances` bench: its own process with its own client, driven over IPC. On each
 // {type: 'run'} it makes one split call (getSpecifiedFriends of `accounts` friends) with a fresh client on the quota
 // asked for (or, for `before`, the client of BENCH_BEFORE with its defaults), and answers {type: 'done'} with its own
-// time and outcome.
+// time, outcome and round trips.
 import { createChatClient } from '../src/index.js';
 import { createRedisQuota, type RedisQuota } from '../src/redis/index.js';
 import { FAKE_APP } from '../src/testing/vendor.js';
@@ -30,6 +30,8 @@ export interface DoneMessage {
   /** Times the Redis quota fell back to its in-process pacer, and why (each reason once). */
   fallbacks: number;
   reasons: string[];
+  /** Each attempt's time from send to the end of its reply (hooks.onReply), in ms. */
+  roundTrips: number[];
 }
 
 const send = (message: unknown): void => void process.send?.(message);
@@ -60,7 +62,10 @@ async function run(message: RunMessage): Promise<DoneMessage> {
   // `quota` and `instances` are the client's options for a shared quota (the cast keeps this file compiling on a
   // client whose options type does not list them yet).
   const create = message.quota === 'before' ? await beforeClient() : createChatClient;
-  const client = create({ ...FAKE_APP, baseUrl: message.baseUrl, ...extra } as Parameters<typeof createChatClient>[0]);
+  // Round trips far above the server's RTT mean calls queued on this machine (its cores busy), not at the server.
+  const roundTrips: number[] = [];
+  const hooks = { onReply: (event: { durationMs: number }) => void roundTrips.push(event.durationMs) };
+  const client = create({ ...FAKE_APP, baseUrl: message.baseUrl, ...extra, hooks } as Parameters<typeof createChatClient>[0]);
   const started = performance.now();
   let failed = 0;
   let lost = 0;
@@ -81,7 +86,7 @@ async function run(message: RunMessage): Promise<DoneMessage> {
   }
   const durationMs = performance.now() - started;
   await quota?.close();
-  return { type: 'done', id: message.id, durationMs, failed, lost, fallbacks, reasons: [...reasons] };
+  return { type: 'done', id: message.id, durationMs, failed, lost, fallbacks, reasons: [...reasons], roundTrips };
 }
 
 process.on('message', (message: RunMessage) => {

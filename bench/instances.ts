@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { spawnFakeVendorServer, type SpawnedFakeVendor } from '../src/testing/spawn.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import type { DoneMessage, RunMessage } from './instance-child.js';
-import { isQuick, listSetting, log, setting } from './lib.js';
+import { isQuick, listSetting, log, quantile, setting } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CHUNK = 100;
@@ -48,6 +48,23 @@ interface Result {
   spread: number;
   peakSockets: number;
   fallbacks: number;
+  /** The attempts' round trips over all processes, median and 90th percentile, in ms. */
+  roundTripP50: number;
+  roundTripP90: number;
+  /** The share of this machine's CPU time that was busy during the case. */
+  cpuBusy: number;
+}
+
+/** Busy and total CPU time of all cores so far, in ms. */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    total += all;
+    busy += all - times.idle;
+  }
+  return { busy, total };
 }
 
 interface Instance {
@@ -97,6 +114,7 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: 
   await quiet(vendor);
   await freshLanes(redis, prefix);
   const id = ++runId;
+  const cpu0 = cpuTimes();
   const t0 = performance.now();
   const finished = Promise.all(
     instances.slice(0, c.processes).map(async (instance, index) => {
@@ -111,7 +129,9 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: 
   const reasons = new Set(results.flatMap((r) => r.reasons));
   if (reasons.size > 0) log(`instances: fell back because ${[...reasons].join('; ')}`);
   const wallMs = performance.now() - t0;
+  const cpu1 = cpuTimes();
   const stats = await vendor.stats();
+  const roundTrips = results.flatMap((r) => r.roundTrips);
   const callsEach = Math.ceil(c.accounts / CHUNK);
   const durations = results.map((r) => r.durationMs);
   if (process.env['BENCH_INSTANCES_DEBUG']) log(`instances: call times by start order ${durations.map((d) => d.toFixed(0)).join(', ')} ms`);
@@ -128,6 +148,9 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: 
     spread: Math.max(...durations) / Math.min(...durations),
     peakSockets: stats.peakOpenSockets,
     fallbacks: results.reduce((n, r) => n + r.fallbacks, 0),
+    roundTripP50: quantile(roundTrips, 0.5),
+    roundTripP90: quantile(roundTrips, 0.9),
+    cpuBusy: (cpu1.busy - cpu0.busy) / Math.max(1, cpu1.total - cpu0.total),
   };
 }
 
@@ -137,7 +160,7 @@ function row(c: Case, r: Result): string {
   // Quota used: accepted calls over what the server allows from the end of the first round trip to the end. The first
   // round trip opens a connection: the handshake (one RTT at the fake, as TCP's; TLS adds more) and the request's RTT.
   const used = (100 * r.accepted) / ((c.limit * Math.max(1, r.wallMs - 2 * c.rttMs)) / 1000);
-  return `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''}${c.fresh ? ", the app's first job" : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} | ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} |`;
+  return `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''}${c.fresh ? ", the app's first job" : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} | ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} | ${fixed(r.roundTripP50)} / ${fixed(r.roundTripP90)} | ${fixed(100 * r.cpuBusy)}% |`;
 }
 
 /** Runs every case and writes its section of bench/RESULTS.md (a full run, or BENCH_WRITE=1). */
@@ -220,10 +243,13 @@ export async function instances(): Promise<string> {
     'first round trip being a new connection\'s handshake and the request: 2 × RTT here. Slowest ÷ fastest: the',
     "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer. Each server is one app:",
     "its first Redis-quota job (\"the app's first job\") learns what the server allows, and the cases after it start from",
-    'that learned limit, as later jobs of an app do (each case starts with a fresh lane otherwise).',
+    'that learned limit, as later jobs of an app do (each case starts with a fresh lane otherwise). Round trip: every',
+    "attempt's time from send to the end of its reply, over all processes, median / 90th percentile; CPU busy: this",
+    "machine's cores over the case. The processes, the fake and Redis share those cores: a 90th percentile far above the",
+    "RTT (a new connection's is 2 × RTT) means calls queued on this machine, and the row measures it as much as the client.",
     '',
-    '| RTT | server limit | N processes | accounts each | quota | wall ms | minimum ms | refusals (60007) | quota used | failed calls | accounts lost | slowest ÷ fastest | peak sockets | fallbacks |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| RTT | server limit | N processes | accounts each | quota | wall ms | minimum ms | refusals (60007) | quota used | failed calls | accounts lost | slowest ÷ fastest | peak sockets | fallbacks | round trip ms, p50 / p90 | CPU busy |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...lines,
     SECTION_END,
   ].join('\n');
