@@ -69,7 +69,7 @@ export interface PacerOptions {
   /**
    * The share of itself the rate also gains per second of accepted sends (default 1: e-fold a second) once, since the
    * last rate-limit answer, a window has passed and twice the time recoveryPerSecond takes to bring the rate back to
-   * what the server then allowed. A client whose limit is its own (a lower real limit) is refused again before that,
+   * what the server then allowed (a client that had joined a window others filled: a window). A client whose limit is its own (a lower real limit) is refused again before that,
    * and stays on the additive step; one that gave way to other processes, and was left alone when they stopped, is not,
    * and regains the quota in seconds, not the tens of seconds the additive step takes from a low share.
    */
@@ -319,10 +319,11 @@ export function createPacer(options: PacerOptions): Pacer {
       // 29/s after 32 accepted in the 424 ms it sent). Under a quarter window of sending, the count stands as it is.
       const held = Math.max(0, Math.min(holdTo, at) - Math.max(holdFrom, at - windowMs));
       const share = held > 0 && windowMs - held >= windowMs / 4 ? (acceptedCount * windowMs) / (windowMs - held) : acceptedCount;
-      const refusedAt = rate;
       rate = Math.max(floor, measured ? Math.min(rate * decrease, share * settle) : rate * joinDecrease);
-      // What the server allowed: its part of the window, or (joining a window others filled) the rate it was refused at.
-      const allowed = measured ? share : refusedAt;
+      // What the server allowed: its part of the window. A client that joined a window others filled learnt nothing of
+      // that, so it grows again after a window without refusals: counting from the rate it was refused at kept a
+      // newcomer on the additive step for 15-20 s, and the last of 8 staggered processes at 64-75/s once it was alone.
+      const allowed = measured ? share : rate;
       growthFrom = at + windowMs + (2 * 1000 * Math.max(0, allowed - rate)) / recovery;
       // The server's window stays full until the oldest send it accepted leaves it: sends before then are refused.
       // That send's answer came back half a round trip after the server counted it, and a send reaches the server half

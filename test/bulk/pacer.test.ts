@@ -390,6 +390,24 @@ describe('adaptive rate (AIMD)', () => {
     expect(pacer.rate).toBeGreaterThan(95);
   });
 
+  it('a client that joined a full window regains the quota multiplicatively after a window without refusals', async () => {
+    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+    for (let ms = 5000; ms < 5200; ms += 10) {
+      at(ms);
+      await pacer.turn();
+    }
+    accept(3);
+    at(5200);
+    pacer.refused(); // joined a window others filled: ×0.5, nothing learnt of what the server allows it
+    expect(pacer.rate).toBe(50);
+    at(6199);
+    accept(10); // additive only: +5 a second of sends, 1/5 of a second here
+    expect(pacer.rate).toBeLessThan(52);
+    at(6200);
+    accept(50); // a window on, also ×e a second (one per send); counted from the 100/s it was refused at, it would wait 20 s more
+    expect(pacer.rate).toBeGreaterThan(95);
+  });
+
   it('a client refused early in its first window backs off multiplicatively even when most of its few sends were accepted', async () => {
     const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
     for (let ms = 5000; ms < 5060; ms += 10) {
