@@ -349,15 +349,21 @@ describe('adaptive rate (AIMD)', () => {
     expect(granted).toBe(true);
   });
 
-  it('a client that joined a full window backs off multiplicatively, not to its floor, and holds a quarter window', async () => {
-    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+  /** 20 sends in 200 ms from 5000, 3 accepted, then a refusal at 5200: what it got says nothing of its share. */
+  async function joinedFullWindow(): Promise<ReturnType<typeof manual>> {
+    const joined = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
     for (let ms = 5000; ms < 5200; ms += 10) {
-      at(ms);
-      await pacer.turn();
+      joined.at(ms);
+      await joined.pacer.turn();
     }
-    accept(3);
-    at(5200);
-    pacer.refused(); // 20 sent in 200 ms, 3 accepted: what it got says nothing of its share
+    joined.accept(3);
+    joined.at(5200);
+    joined.pacer.refused();
+    return joined;
+  }
+
+  it('a client that joined a full window backs off multiplicatively, not to its floor, and holds a quarter window', async () => {
+    const { pacer, at } = await joinedFullWindow();
     expect(pacer.rate).toBe(50);
     // Not until its oldest accepted send leaves the window (~6190): the others' sends have been leaving it all along.
     let granted: number | undefined;
@@ -391,15 +397,8 @@ describe('adaptive rate (AIMD)', () => {
   });
 
   it('a client that joined a full window regains the quota multiplicatively after a window without refusals', async () => {
-    const { pacer, at, accept } = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
-    for (let ms = 5000; ms < 5200; ms += 10) {
-      at(ms);
-      await pacer.turn();
-    }
-    accept(3);
-    at(5200);
-    pacer.refused(); // joined a window others filled: ×0.5, nothing learnt of what the server allows it
-    expect(pacer.rate).toBe(50);
+    const { pacer, at, accept } = await joinedFullWindow();
+    expect(pacer.rate).toBe(50); // ×0.5, nothing learnt of what the server allows it
     at(6199);
     accept(10); // additive only: +5 a second of sends, 1/5 of a second here
     expect(pacer.rate).toBeLessThan(52);
