@@ -148,8 +148,9 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: 
     spread: Math.max(...durations) / Math.min(...durations),
     peakSockets: stats.peakOpenSockets,
     fallbacks: results.reduce((n, r) => n + r.fallbacks, 0),
-    roundTripP50: quantile(roundTrips, 0.5),
-    roundTripP90: quantile(roundTrips, 0.9),
+    // No reply at all (every attempt failed before one) leaves the column empty rather than failing the whole run.
+    roundTripP50: roundTrips.length > 0 ? quantile(roundTrips, 0.5) : NaN,
+    roundTripP90: roundTrips.length > 0 ? quantile(roundTrips, 0.9) : NaN,
     cpuBusy: (cpu1.busy - cpu0.busy) / Math.max(1, cpu1.total - cpu0.total),
   };
 }

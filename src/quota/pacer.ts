@@ -69,9 +69,10 @@ export interface PacerOptions {
   /**
    * The share of itself the rate also gains per second of accepted sends (default 1: e-fold a second) once, since the
    * last rate-limit answer, a window has passed and twice the time recoveryPerSecond takes to bring the rate back to
-   * what the server then allowed (a client that had joined a window others filled: a window). A client whose limit is its own (a lower real limit) is refused again before that,
-   * and stays on the additive step; one that gave way to other processes, and was left alone when they stopped, is not,
-   * and regains the quota in seconds, not the tens of seconds the additive step takes from a low share.
+   * what the server then allowed (after joining a window others filled: once a window has passed). A client whose
+   * limit is its own (a lower real limit) is refused again before that, and stays on the additive step; one that gave
+   * way to other processes, and was left alone when they stopped, is not, and regains the quota in seconds, not the
+   * tens of seconds the additive step takes from a low share.
    */
   growthPerSecond?: number;
   /** The lowest rate decreases reach, in calls per second (default 2% of callsPerSecond). */

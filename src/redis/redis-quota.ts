@@ -1,9 +1,9 @@
 // A quota shared by every instance of an app through Redis. Each take and each report is one run of the lane script
 // (lane-script.ts) on the Redis server; the instance sleeps the wait the script answers, and before it sends on a slot
 // it slept for, reads when the lane's rate was last lowered (one HGET), to book again if that came after. Redis is
-// never on the critical path of a call: when it cannot be reached, is lost, or answers later than `timeoutMs`, the permit comes from
-// an in-process quota at this instance's share (`instances`), the hook hears of it, and the next permits go back to
-// Redis once it answers again.
+// never on the critical path of a call: when it cannot be reached, is lost, or answers later than `timeoutMs`, the
+// permit comes from an in-process quota at this instance's share (`instances`), the hook hears of it, and the next
+// permits go back to Redis once it answers again.
 import { sleep } from '../retry-policy.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
