@@ -30,6 +30,7 @@ local instance = ARGV[10]
 local probe = tonumber(ARGV[11])
 local learnedTtl = tonumber(ARGV[12])
 local startShare = tonumber(ARGV[13])
+local activeMs = tonumber(ARGV[14])
 -- Lua's tostring keeps 14 digits, too few for a ms clock: numbers are stored with fixed decimals.
 local function num(x) return string.format('%.4f', x) end
 local clock = redis.call('TIME')
@@ -76,8 +77,10 @@ if op == 'take' then
   wait = slot - now
   if first == nil then first = slot end
   grants = grants + 1
-  redis.call('ZADD', KEYS[2], now, instance)
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 2 * window)
+  -- An instance counts while it holds a slot, and activeMs after its last one: one asleep on a slot booked ahead
+  -- (after a hold) is still sending, and one whose job ended leaves the count within activeMs, not windows later.
+  redis.call('ZADD', KEYS[2], slot, instance)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - activeMs)
   active = redis.call('ZCARD', KEYS[2])
 elseif op == 'accepted' then
   cur = cur + 1
@@ -193,6 +196,8 @@ export interface LaneSettings {
   learnedTtlMs: number;
   /** The share of its rate a new lane grants until the first accepted answer (1: none held back). */
   startShare: number;
+  /** How long after its last slot an instance still counts as one of the lane's active instances, in ms. */
+  activeMs: number;
   minCallsPerSecond: number;
 }
 
@@ -205,7 +210,7 @@ export interface LaneAnswer {
   waitMs: number;
   /** The lane's rate after the operation, in calls per second, for all instances together. */
   rate: number;
-  /** Instances that took a permit on the lane in the last two windows (takes only; 0 for reports). */
+  /** Instances holding a slot of the lane, or whose last slot is at most activeMs old (takes only; 0 for reports). */
   active: number;
   /** The Redis server's clock when it ran the operation, in ms. */
   serverNow: number;
@@ -236,6 +241,7 @@ export async function runLaneScript(client: ScriptClient, keys: LaneKeys, op: La
     settings.probeShare,
     settings.learnedTtlMs,
     settings.startShare,
+    settings.activeMs,
   ];
   let reply: unknown;
   try {

@@ -21,6 +21,7 @@ const settings: LaneSettings = {
   probeShare: 1,
   learnedTtlMs: 600_000,
   startShare: 1,
+  activeMs: 500,
   minCallsPerSecond: 0.2,
 };
 
@@ -148,9 +149,22 @@ describe('the lane script', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(5_000 + 100);
     }
-    // Instances not seen for two windows leave the count.
+    // An instance whose last slot is more than activeMs old leaves the count.
     await redis.zadd(keys[1], 0, 'gone');
     expect((await run('take', 'a')).active).toBe(1);
+  });
+
+  it('counts an instance while it holds a slot booked ahead, and until activeMs after its last slot', async () => {
+    // At 10/s with burst 1, five takes of 'a' book slots up to 400 ms ahead.
+    for (let i = 0; i < 5; i++) await run('take', 'a');
+    const { serverNow, active } = await run('take', 'b');
+    expect(active).toBe(2);
+    expect(Number(await redis.zscore(keys[1], 'a'))).toBeGreaterThan(serverNow + 300);
+    // Even with activeMs at 1 ms, 'a' and 'b' still hold slots ahead: they count.
+    expect((await run('take', 'c', { activeMs: 1 })).active).toBe(3);
+    // An instance whose last slot is more than activeMs old no longer does.
+    await redis.zadd(keys[1], serverNow - 600, 'a');
+    expect((await run('take', 'd')).active).toBe(3);
   });
 
   it('remembers what the server allowed beyond the lane: a new lane starts just below it, then only probes upward', async () => {
