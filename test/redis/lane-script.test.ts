@@ -155,16 +155,18 @@ describe('the lane script', () => {
   });
 
   it('counts an instance while it holds a slot booked ahead, and until activeMs after its last slot', async () => {
-    // At 10/s with burst 1, five takes of 'a' book slots up to 400 ms ahead.
-    for (let i = 0; i < 5; i++) await run('take', 'a');
-    const { serverNow, active } = await run('take', 'b');
+    // At 1/s with burst 1, five takes of 'a' book slots up to 4 s ahead (a second apart, so a slow machine between
+    // takes cannot bring them back to now).
+    const slow = { callsPerSecond: 1 };
+    for (let i = 0; i < 5; i++) await run('take', 'a', slow);
+    const { serverNow, active } = await run('take', 'b', slow);
     expect(active).toBe(2);
-    expect(Number(await redis.zscore(keys[1], 'a'))).toBeGreaterThan(serverNow + 300);
+    expect(Number(await redis.zscore(keys[1], 'a'))).toBeGreaterThan(serverNow + 2000);
     // Even with activeMs at 1 ms, 'a' and 'b' still hold slots ahead: they count.
-    expect((await run('take', 'c', { activeMs: 1 })).active).toBe(3);
+    expect((await run('take', 'c', { ...slow, activeMs: 1 })).active).toBe(3);
     // An instance whose last slot is more than activeMs old no longer does.
     await redis.zadd(keys[1], serverNow - 600, 'a');
-    expect((await run('take', 'd')).active).toBe(3);
+    expect((await run('take', 'd', slow)).active).toBe(3);
   });
 
   it('remembers what the server allowed beyond the lane: a new lane starts just below it, then only probes upward', async () => {
