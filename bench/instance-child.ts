@@ -1,7 +1,8 @@
 // One instance of an app for the `instances` bench: its own process with its own client, driven over IPC. On each
 // {type: 'run'} it makes one split call (getSpecifiedFriends of `accounts` friends) with a fresh client on the quota
 // asked for (or, for `before`, the client of BENCH_BEFORE with its defaults), and answers {type: 'done'} with its own
-// time, outcome and round trips.
+// time, outcome and round trips. With BENCH_INSTANCES_KEEP=1 the client and its quota are kept for the next run of
+// the same quota, server and count of instances: a long-lived service's later jobs, not a fresh process's first.
 import { createChatClient } from '../src/index.js';
 import { createRedisQuota, type RedisQuota } from '../src/redis/index.js';
 import { FAKE_APP } from '../src/testing/vendor.js';
@@ -45,16 +46,23 @@ function beforeClient(): Promise<typeof createChatClient> {
   return before;
 }
 
-async function run(message: RunMessage): Promise<DoneMessage> {
-  const to = Array.from({ length: message.accounts }, (_, i) => `friend_${i + 1}`);
-  let fallbacks = 0;
-  const reasons = new Set<string>();
+type Client = ReturnType<typeof createChatClient>;
+/** What one run reports of its client's hooks: a kept client's hooks write to the run in progress. */
+interface Tally {
+  fallbacks: number;
+  reasons: Set<string>;
+  roundTrips: number[];
+}
+/** BENCH_INSTANCES_KEEP=1: clients (and their quotas) kept from case to case, as a long-lived service keeps them. */
+const kept = new Map<string, { client: Client; quota: RedisQuota | undefined; tally: { current: Tally } }>();
+
+async function open(message: RunMessage, tally: { current: Tally }): Promise<{ client: Client; quota: RedisQuota | undefined }> {
   let quota: RedisQuota | undefined;
   if (message.quota === 'redis') {
     quota = createRedisQuota({ url: message.redisUrl, prefix: message.prefix, instances: message.instances, onStateChange: (change) => {
         if (change.state !== 'local') return;
-        fallbacks++;
-        reasons.add(String(change.error));
+        tally.current.fallbacks++;
+        tally.current.reasons.add(String(change.error));
       },
     });
   }
@@ -63,9 +71,24 @@ async function run(message: RunMessage): Promise<DoneMessage> {
   // client whose options type does not list them yet).
   const create = message.quota === 'before' ? await beforeClient() : createChatClient;
   // Round trips far above the server's RTT mean calls queued on this machine (its cores busy), not at the server.
-  const roundTrips: number[] = [];
-  const hooks = { onReply: (event: { durationMs: number }) => void roundTrips.push(event.durationMs) };
+  const hooks = { onReply: (event: { durationMs: number }) => void tally.current.roundTrips.push(event.durationMs) };
   const client = create({ ...FAKE_APP, baseUrl: message.baseUrl, ...extra, hooks } as Parameters<typeof createChatClient>[0]);
+  return { client, quota };
+}
+
+async function run(message: RunMessage): Promise<DoneMessage> {
+  const to = Array.from({ length: message.accounts }, (_, i) => `friend_${i + 1}`);
+  const tally: Tally = { fallbacks: 0, reasons: new Set(), roundTrips: [] };
+  const keep = process.env['BENCH_INSTANCES_KEEP'] === '1';
+  const keyOf = `${message.quota}|${message.baseUrl}|${message.prefix}|${message.instances}`;
+  let entry = keep ? kept.get(keyOf) : undefined;
+  if (entry) entry.tally.current = tally;
+  else {
+    const holder = { current: tally };
+    entry = { ...(await open(message, holder)), tally: holder };
+    if (keep) kept.set(keyOf, entry);
+  }
+  const { client, quota } = entry;
   const started = performance.now();
   let failed = 0;
   let lost = 0;
@@ -85,8 +108,8 @@ async function run(message: RunMessage): Promise<DoneMessage> {
     lost = to.length;
   }
   const durationMs = performance.now() - started;
-  await quota?.close();
-  return { type: 'done', id: message.id, durationMs, failed, lost, fallbacks, reasons: [...reasons], roundTrips };
+  if (!keep) await quota?.close();
+  return { type: 'done', id: message.id, durationMs, failed, lost, fallbacks: tally.fallbacks, reasons: [...tally.reasons], roundTrips: tally.roundTrips };
 }
 
 process.on('message', (message: RunMessage) => {
@@ -96,5 +119,7 @@ process.on('message', (message: RunMessage) => {
     process.exit(1);
   });
 });
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  void Promise.all([...kept.values()].map((entry) => entry.quota?.close())).finally(() => process.exit(0));
+});
 send({ type: 'ready' });

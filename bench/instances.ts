@@ -87,11 +87,15 @@ function startInstance(): Promise<Instance> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until the previous case's sockets have closed and the fake's rate window is empty, then resets its counters. */
+/**
+ * Waits until the previous case's sockets have closed (clients kept from case to case keep theirs) and the fake's rate
+ * window is empty, then resets its counters.
+ */
 async function quiet(vendor: SpawnedFakeVendor): Promise<void> {
+  const keep = process.env['BENCH_INSTANCES_KEEP'] === '1';
   for (let i = 0; i < 40; i++) {
     const stats = await vendor.stats();
-    if (stats.openSockets <= 1 && stats.inFlight === 0) break;
+    if ((keep || stats.openSockets <= 1) && stats.inFlight === 0) break;
     await sleep(250);
   }
   await sleep(1100);

@@ -177,10 +177,13 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
   const instance = randomUUID();
   /** The last rate and active instances the script answered per lane, for rate(). */
   const shared = new Map<string, { rate: number; active: number }>();
-  /** When this instance first took a permit of each lane from Redis. */
-  const joined = new Map<string, number>();
-  /** Lanes whose count of instances an answer has given since instances started with this one had time to book. */
-  const counted = new Set<string>();
+  /**
+   * Per lane, this instance's time in the lane's count of instances (local clock): when its first take was answered,
+   * whether an answer has given the count since instances started with it had time to book, and when its last slot
+   * falls. An instance idle for ACTIVE_MS after its last slot has left the count, and its next take joins afresh: in a
+   * long-lived service a job started on every instance at once meets the same floor as the process's first one.
+   */
+  const presence = new Map<string, { joinedAt: number; counted: boolean; lastSlotAt: number }>();
   const keys = new Map<string, LaneKeys>();
   let state: RedisQuotaState = 'shared';
   /** Redis is not tried before then (a round trip failed or was late). */
@@ -247,9 +250,16 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     await whenReady();
     const askedAt = performance.now();
     const answer = await runLaneScript(client, keyOf(lane), op, settingsOf(lane, margin), instance);
-    if (op === 'take' && askedAt - (joined.get(lane.key) ?? Infinity) >= COUNTED_AFTER_MS) counted.add(lane.key);
+    if (op === 'take') {
+      const answeredAt = performance.now();
+      let here = presence.get(lane.key);
+      if (!here || askedAt > here.lastSlotAt + ACTIVE_MS) {
+        here = { joinedAt: answeredAt, counted: false, lastSlotAt: answeredAt };
+        presence.set(lane.key, here);
+      } else if (askedAt - here.joinedAt >= COUNTED_AFTER_MS) here.counted = true;
+      here.lastSlotAt = Math.max(here.lastSlotAt, answeredAt + answer.waitMs);
+    }
     shared.set(lane.key, { rate: answer.rate, active: op === 'take' ? Math.max(1, answer.active) : (shared.get(lane.key)?.active ?? 1) });
-    if (op === 'take' && !joined.has(lane.key)) joined.set(lane.key, performance.now());
     noteDecrease(lane, answer.decreasedAt);
     return answer;
   };
@@ -270,7 +280,7 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     // may come before those of instances started with it, and the first to ask would book (and send) as if it were
     // alone. Until the lane has answered a later take (COUNTED_AFTER_MS), the instances it was told of are the floor;
     // after that the count stands, and an instance alone on the lane sizes for the whole rate.
-    return known.rate / Math.max(known.active, counted.has(lane.key) ? 1 : instances);
+    return known.rate / Math.max(known.active, presence.get(lane.key)?.counted === true ? 1 : instances);
   };
   /** Refusals this instance heard of per lane: takes booked before one book again. */
   const refusals = new Map<string, number>();

@@ -88,6 +88,31 @@ describe('createRedisQuota', () => {
     }
   });
 
+  it('meets the floor again when it takes after leaving the lane’s count, as a later job on every instance does', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const quota = open({ url: server.url, prefix: 'q-rejoin:', instances: 4 });
+      const lane = laneOf();
+      await quota.take(lane);
+      vi.advanceTimersByTime(100);
+      await quota.take(lane);
+      const redis = new Redis(server.url);
+      const shared = Number(await redis.hget(`q-rejoin:{${lane.key}}`, 'rate'));
+      await redis.quit();
+      expect(quota.rate(lane)).toBeCloseTo(shared, 6);
+      // Idle past 500 ms after its last slot (these slots are a few ms ahead at most), the instance has left the
+      // lane's count; the instances that start the next job with it may not have asked yet.
+      vi.advanceTimersByTime(700);
+      await quota.take(lane);
+      expect(quota.rate(lane)).toBeCloseTo(shared / 4, 6);
+      vi.advanceTimersByTime(100);
+      await quota.take(lane);
+      expect(quota.rate(lane)).toBeCloseTo(shared, 6);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('uses a client passed in and leaves it open on close', async () => {
     const client = new Redis(server.url);
     const quota = createRedisQuota({ client });
