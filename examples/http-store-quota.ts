@@ -34,6 +34,8 @@ export interface HttpStoreQuotaOptions {
 export function createHttpStoreQuota(options: HttpStoreQuotaOptions): Quota {
   const send = options.fetch ?? fetch;
   const rates = new Map<string, number>();
+  /** Whether the last take's permit came from the store (the one schedule of every instance), not from `fallback`. */
+  let fromStore = true;
   const post = (path: string, body: unknown, signal?: AbortSignal): Promise<Response> =>
     send(new URL(path, options.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: signal ?? null });
   return {
@@ -44,9 +46,11 @@ export function createHttpStoreQuota(options: HttpStoreQuotaOptions): Quota {
         const { rate } = (await response.json()) as { rate: number | null };
         if (rate === null) rates.delete(lane.key);
         else rates.set(lane.key, rate);
+        fromStore = true;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         rates.delete(lane.key);
+        fromStore = false;
         await options.fallback.take(lane, signal);
       }
     },
@@ -55,5 +59,8 @@ export function createHttpStoreQuota(options: HttpStoreQuotaOptions): Quota {
       return post('/report', { lane, verdict }).then(() => undefined);
     },
     rate: (lane) => rates.get(lane.key) ?? options.fallback.rate(lane),
+    get shared() {
+      return fromStore;
+    },
   };
 }

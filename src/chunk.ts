@@ -30,6 +30,12 @@ const QUEUE_GAIN = 2;
 // 50 ms path busy at the documented 200/s, and few enough that instances started together do not each send their
 // whole split call into the server's first window before one answer says how full it is.
 const INITIAL_WINDOW = 10;
+// Under a shared quota the one schedule spaces every instance's sends, so before its first reply a split call keeps
+// the lane's rate busy for a first round trip this long (the vendor's paths are 30–200 ms, and the first reply also
+// waits for a new connection's handshake), and the shared quota's bookings share the slots between instances. With
+// INITIAL_WINDOW alone, an instance that joined a lane at 150 ms (one every 500 ms) had 11 chunks out for its first
+// 300 ms while the instance before it ran out of work, and the lane went half unused.
+const SHARED_FIRST_ROUND_TRIP_MS = 200;
 
 /** What chunkConcurrency reads of an operation's round trip (a RoundTripMeter). */
 export interface MeasuredRoundTrip {
@@ -37,17 +43,23 @@ export interface MeasuredRoundTrip {
   readonly leastMs: number | undefined;
 }
 
+const inFlight = (rate: number, roundTripMs: number): number => Math.ceil((rate * roundTripMs * HEADROOM) / 1000) + 1;
+
 /**
  * Chunks to keep in flight: rate × round trip with headroom, at least 1, at most `cap`; the round trip is the
- * smoothed one, at most QUEUE_GAIN × the path's least. Before the first reply it is INITIAL_WINDOW (at most `cap`).
- * Without a rate limit it is `cap`: the server takes what it is sent.
+ * smoothed one, at most QUEUE_GAIN × the path's least. Before the first reply it is INITIAL_WINDOW, or, under a
+ * shared quota (`sharedRate`, the lane's rate for all instances), that rate × SHARED_FIRST_ROUND_TRIP_MS with
+ * headroom when more (at most `cap`). Without a rate limit it is `cap`: the server takes what it is sent.
  */
-export function chunkConcurrency(rate: number | null, roundTrip: MeasuredRoundTrip, cap: number): number {
+export function chunkConcurrency(rate: number | null, roundTrip: MeasuredRoundTrip, cap: number, sharedRate?: number): number {
   if (rate === null) return cap;
   const smoothed = roundTrip.ms;
-  if (smoothed === undefined) return Math.min(cap, INITIAL_WINDOW);
+  if (smoothed === undefined) {
+    const first = sharedRate === undefined ? INITIAL_WINDOW : Math.max(INITIAL_WINDOW, inFlight(sharedRate, SHARED_FIRST_ROUND_TRIP_MS));
+    return Math.min(cap, first);
+  }
   const sizing = Math.min(smoothed, QUEUE_GAIN * (roundTrip.leastMs ?? smoothed));
-  return Math.max(1, Math.min(cap, Math.ceil((rate * sizing * HEADROOM) / 1000) + 1));
+  return Math.max(1, Math.min(cap, inFlight(rate, sizing)));
 }
 
 function describeItems(items: readonly unknown[]): string {

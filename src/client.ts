@@ -133,7 +133,7 @@ export function createChatClient(input: ChatClientOptions): ChatClient {
   const transport = watchDrift(options.onDrift)(attemptStage({ fetch: options.fetch, headers: options.headers, maxReplyBytes: options.maxReplyBytes, hooks }));
   const exchange = sign(throttle(envelopeStage(transport)));
   const run = compose(
-    [validateStage, splitStage({ chunkSize: options.chunkSize, maxConcurrency: options.chunkConcurrency, flowOf, rateOf: (lane) => quota.rate(lane) })],
+    [validateStage, splitStage({ chunkSize: options.chunkSize, maxConcurrency: options.chunkConcurrency, flowOf, rateOf: (lane) => quota.rate(lane), sharedQuota: () => quota.shared === true })],
     serializeStage(retryStage(hooks)(exchange)),
   );
 

@@ -169,6 +169,13 @@ export interface Quota {
   report(lane: QuotaLane, verdict: QuotaVerdict, roundTripMs?: number): void | Promise<void>;
   /** The rate it grants `lane` now, in calls per second, or undefined when unknown (split calls size concurrency from it). */
   rate(lane: QuotaLane): number | undefined;
+  /**
+   * True while its permits come from one schedule for all instances of the app (a shared store), not from a pacer of
+   * this process alone. A split call then sends at the lane's rate from its first chunk, before a reply has measured
+   * the round trip: the schedule keeps the server's limit, where pacers of their own, started together, would each
+   * send their first round trip's worth into the server's window. Absent means false.
+   */
+  readonly shared?: boolean;
 }
 
 export interface RequestEvent {

@@ -15,9 +15,11 @@ export interface SplitOptions {
   flowOf(call: Call): Flow;
   /** The rate the quota grants a lane now (undefined when unknown). */
   rateOf(lane: QuotaLane): number | undefined;
+  /** Whether the quota's permits come from one schedule for all instances now (Quota.shared). */
+  sharedQuota(): boolean;
 }
 
-export function splitStage({ chunkSize, maxConcurrency, flowOf, rateOf }: SplitOptions): CallStage {
+export function splitStage({ chunkSize, maxConcurrency, flowOf, rateOf, sharedQuota }: SplitOptions): CallStage {
   return (next) => async (call) => {
     const operation = call.operation;
     const chunking = operation === undefined ? null : operations[operation].chunking;
@@ -29,7 +31,10 @@ export function splitStage({ chunkSize, maxConcurrency, flowOf, rateOf }: SplitO
     const flow = flowOf(call);
     const run = {
       signal: call.signal,
-      concurrency: () => chunkConcurrency(flow.lane ? (rateOf(flow.lane) ?? flow.lane.callsPerSecond) : null, flow.roundTrip, maxConcurrency),
+      concurrency: () => {
+        const lane = flow.lane;
+        return chunkConcurrency(lane ? (rateOf(lane) ?? lane.callsPerSecond) : null, flow.roundTrip, maxConcurrency, lane && sharedQuota() ? lane.callsPerSecond : undefined);
+      },
       failures: call.chunkFailures,
     };
     return callInChunks(operation, plan, body, run, (chunk, signal) => next({ ...call, body: chunk, signal }));

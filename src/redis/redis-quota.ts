@@ -298,6 +298,9 @@ export function createRedisQuota(options: RedisQuotaOptions): RedisQuota {
     get state() {
       return state;
     },
+    get shared() {
+      return state === 'shared';
+    },
     async take(lane, signal) {
       if (signal?.aborted) throw signal.reason;
       if (!usable()) return takeLocally(lane, signal);

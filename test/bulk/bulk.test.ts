@@ -4,7 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { operations, rateLimitMargin } from '../../generated/api-facts.js';
 import { ChatApiError, TransportCode } from '../../src/errors.js';
+import { createLocalQuota } from '../../src/quota/local-quota.js';
 import { pacerSettings } from '../../src/quota/pacer.js';
+import type { Quota } from '../../src/quota/quota.js';
 import { DEFAULT_RETRY } from '../../src/retry-policy.js';
 import type { FakeVendor } from '../../src/testing/index.js';
 import { busiestWindow } from './wire-log.js';
@@ -79,6 +81,26 @@ describe('a split call at the documented limit', () => {
     const { callsPerSecond: paced } = pacerSettings(documented, rateLimitMargin);
     // After the first answer, the full paced rate: the busiest second holds about `paced`.
     expect(busiestWindow(arrivals(vendor), 1000)).toBeGreaterThanOrEqual(Math.floor(paced * 0.95));
+    expect(vendor.stats().rateLimited).toBe(0);
+  });
+
+  it('clients on one shared schedule keep its rate busy before their first answer, and never above the limit (400 ms round trip)', async () => {
+    const vendor = await bulkVendor({ rateLimit: documented, oneWayMs: 200 });
+    // One in-process quota behind two clients stands for a shared store: every permit comes from one schedule.
+    const schedule = createLocalQuota();
+    const quota: Quota = { take: (lane, signal) => schedule.take(lane, signal), report: (lane, verdict, ms) => schedule.report(lane, verdict, ms), rate: (lane) => schedule.rate(lane), shared: true };
+    const clients = [vendorClient(vendor, { quota }), vendorClient(vendor, { quota })];
+    const t0 = Date.now();
+    const calls = track(clients.map((client, c) => client.getSpecifiedFriends(friendsOf(accountsNamed(40_000).slice(c * 20_000, (c + 1) * 20_000)))));
+    await runUntil(() => calls.settled() === 2, advance);
+    expect((await calls.outcomes).filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    // Before the first answer (t0 + 400) each would have sent 10 with the first window alone; the schedule sends at
+    // the start share (¾) of 170/s for those 400 ms: about 51, shared between the two.
+    const early = arrivals(vendor).filter((at) => at - t0 < 600).length;
+    const { callsPerSecond: paced, startShare } = pacerSettings(documented, rateLimitMargin);
+    expect(early).toBeGreaterThan(20);
+    expect(early).toBeLessThanOrEqual(Math.ceil(paced * startShare * 0.4) + 5);
+    expect(busiestWindow(arrivals(vendor), 1000)).toBeLessThanOrEqual(documented);
     expect(vendor.stats().rateLimited).toBe(0);
   });
 

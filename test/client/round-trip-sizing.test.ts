@@ -49,4 +49,13 @@ describe('chunkConcurrency', () => {
     expect(chunkConcurrency(null, measured(undefined), 64)).toBe(64);
     expect(chunkConcurrency(null, measured(1000, 50), 64)).toBe(64);
   });
+
+  it('before the first reply under a shared quota: the lane’s rate × 200 ms × 1.5 + 1, at least 10, at most the cap', () => {
+    // The share (45/s, one of four instances) sizes the window once a reply has measured the round trip; before, the
+    // lane's rate for all of them does: the shared schedule spaces the sends.
+    expect(chunkConcurrency(45, measured(undefined), 64, 180)).toBe(Math.ceil(180 * 0.2 * 1.5) + 1); // 55
+    expect(chunkConcurrency(45, measured(undefined), 32, 180)).toBe(32);
+    expect(chunkConcurrency(2, measured(undefined), 64, 2)).toBe(10);
+    expect(chunkConcurrency(45, measured(50), 64, 180)).toBe(Math.ceil(45 * 0.05 * 1.5) + 1);
+  });
 });

@@ -59,6 +59,7 @@ it('grants the permits of several instances from the one store and reports the s
   // One instance's refusal lowered the rate the other one is told.
   expect(store.rate(lane)).toBeLessThan(rateBefore);
   expect(instances[1]?.rate(lane)).toBe(store.rate(lane));
+  expect(instances[1]?.shared).toBe(true);
 });
 
 it('gives up a waiting permit at the store when the caller aborts', async () => {
@@ -80,4 +81,6 @@ it('takes permits from its fallback while the store cannot be reached', async ()
   const quota = createHttpStoreQuota({ url: 'http://127.0.0.1:9', fallback });
   await quota.take(lane);
   expect(quota.rate(lane)).toBe(fallback.rate(lane));
+  // Permits paced in this process: a split call starts with the small first window again.
+  expect(quota.shared).toBe(false);
 });

@@ -62,6 +62,7 @@ describe('createRedisQuota', () => {
     // The lane started at 0.75 of 0.9 × 200 (no answer yet); the refusal lowered that ×0.8.
     expect(Number(rate)).toBeCloseTo(180 * 0.75 * 0.8, 6);
     expect(quota.state).toBe('shared');
+    expect(quota.shared).toBe(true);
     expect(quota.rate(lane)).toBeCloseTo(180 * 0.75 * 0.8, 6);
   });
 
@@ -178,6 +179,7 @@ describe('createRedisQuota', () => {
     const lane = laneOf();
     for (let i = 0; i < 3; i++) await quota.take(lane);
     expect(quota.state).toBe('local');
+    expect(quota.shared).toBe(false);
     expect(changes[0]?.state).toBe('local');
     expect(changes[0]?.error).toBeInstanceOf(Error);
     // The in-process quota paces at this instance's share.

@@ -15,7 +15,7 @@ const friendsCall = (count: number): Call =>
 
 function run(chunkSize: number | undefined, call: Call) {
   const sent: string[][] = [];
-  const handler = splitStage({ chunkSize, maxConcurrency: 4, flowOf, rateOf: () => undefined })(async (chunk) => {
+  const handler = splitStage({ chunkSize, maxConcurrency: 4, flowOf, rateOf: () => undefined, sharedQuota: () => false })(async (chunk) => {
     const accounts = (chunk.body as { To_Account?: string[] }).To_Account ?? [];
     sent.push(accounts);
     return ok({ InfoItem: accounts.map((To_Account) => ({ To_Account })), Fail_Account: [] });
