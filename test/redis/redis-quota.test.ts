@@ -66,52 +66,40 @@ describe('createRedisQuota', () => {
     expect(quota.rate(lane)).toBeCloseTo(180 * 0.75 * 0.8, 6);
   });
 
-  it('sizes its part of the rate by the instances it was told of until the lane has counted them', async () => {
+  /**
+   * One instance told of 4 takes a permit after each wait (ms on a fake `performance` clock; the Redis server's own
+   * clock runs on); resolves with its part of the lane's rate after each take, as a fraction of the lane's rate.
+   */
+  const partsAfterWaits = async (prefix: string, waits: readonly number[]): Promise<number[]> => {
     vi.useFakeTimers({ toFake: ['performance'] });
+    const redis = new Redis(server.url);
     try {
-      const quota = open({ url: server.url, prefix: 'q-part:', instances: 4 });
+      const quota = open({ url: server.url, prefix, instances: 4 });
       const lane = laneOf();
-      await quota.take(lane);
-      const redis = new Redis(server.url);
-      const shared = Number(await redis.hget(`q-part:{${lane.key}}`, 'rate'));
-      await redis.quit();
-      // The lane has seen one instance so far; the other three started with it may not have asked yet.
-      expect(quota.rate(lane)).toBeCloseTo(shared / 4, 6);
-      vi.advanceTimersByTime(99);
-      await quota.take(lane);
-      expect(quota.rate(lane)).toBeCloseTo(shared / 4, 6);
-      // A take asked 100 ms after the first has the lane's count of instances: this one alone has the whole rate.
-      vi.advanceTimersByTime(1);
-      await quota.take(lane);
-      expect(quota.rate(lane)).toBeCloseTo(shared, 6);
+      const parts: number[] = [];
+      for (const wait of waits) {
+        vi.advanceTimersByTime(wait);
+        await quota.take(lane);
+        const shared = Number(await redis.hget(`${prefix}{${lane.key}}`, 'rate'));
+        parts.push(Math.round(((quota.rate(lane) as number) / shared) * 1e6) / 1e6);
+      }
+      return parts;
     } finally {
+      await redis.quit();
       vi.useRealTimers();
     }
+  };
+
+  it('sizes its part of the rate by the instances it was told of until the lane has counted them', async () => {
+    // The lane has seen one instance so far; the other three started with it may not have asked yet. A take asked
+    // 100 ms after the first has the lane's count of instances: this one alone has the whole rate.
+    expect(await partsAfterWaits('q-part:', [0, 99, 1])).toEqual([0.25, 0.25, 1]);
   });
 
   it('meets the floor again when it takes after leaving the lane’s count, as a later job on every instance does', async () => {
-    vi.useFakeTimers({ toFake: ['performance'] });
-    try {
-      const quota = open({ url: server.url, prefix: 'q-rejoin:', instances: 4 });
-      const lane = laneOf();
-      await quota.take(lane);
-      vi.advanceTimersByTime(100);
-      await quota.take(lane);
-      const redis = new Redis(server.url);
-      const shared = Number(await redis.hget(`q-rejoin:{${lane.key}}`, 'rate'));
-      await redis.quit();
-      expect(quota.rate(lane)).toBeCloseTo(shared, 6);
-      // Idle past 500 ms after its last slot (these slots are a few ms ahead at most), the instance has left the
-      // lane's count; the instances that start the next job with it may not have asked yet.
-      vi.advanceTimersByTime(700);
-      await quota.take(lane);
-      expect(quota.rate(lane)).toBeCloseTo(shared / 4, 6);
-      vi.advanceTimersByTime(100);
-      await quota.take(lane);
-      expect(quota.rate(lane)).toBeCloseTo(shared, 6);
-    } finally {
-      vi.useRealTimers();
-    }
+    // Idle past 500 ms after its last slot (these slots are a few ms ahead at most), the instance has left the lane's
+    // count; the instances that start the next job with it may not have asked yet.
+    expect(await partsAfterWaits('q-rejoin:', [0, 100, 700, 100])).toEqual([0.25, 1, 0.25, 1]);
   });
 
   it('uses a client passed in and leaves it open on close', async () => {
