@@ -29,14 +29,30 @@ export function splitStage({ chunkSize, maxConcurrency, flowOf, rateOf, sharedQu
     const items = plan ? body[plan.field] : undefined;
     if (!plan || !Array.isArray(items) || items.length <= plan.size) return next(call);
     const flow = flowOf(call);
+    // Under a shared quota, until this call's first reply its concurrency is at least the first window of a client
+    // that has measured nothing: a round trip measured on warm connections says nothing of this call's first
+    // requests, which wait for new connections' handshakes when the last ones closed while the instance was idle
+    // (a later job of a long-lived service, as much as the process's first).
+    let replied = false;
     const run = {
       signal: call.signal,
       concurrency: () => {
         const lane = flow.lane;
-        return chunkConcurrency(lane ? (rateOf(lane) ?? lane.callsPerSecond) : null, flow.roundTrip, maxConcurrency, lane && sharedQuota() ? lane.callsPerSecond : undefined);
+        if (!lane) return chunkConcurrency(null, flow.roundTrip, maxConcurrency);
+        const sharedRate = sharedQuota() ? lane.callsPerSecond : undefined;
+        const sized = chunkConcurrency(rateOf(lane) ?? lane.callsPerSecond, flow.roundTrip, maxConcurrency, sharedRate);
+        if (replied || sharedRate === undefined) return sized;
+        return Math.max(sized, chunkConcurrency(sharedRate, { ms: undefined, leastMs: undefined }, maxConcurrency, sharedRate));
       },
       failures: call.chunkFailures,
     };
-    return callInChunks(operation, plan, body, run, (chunk, signal) => next({ ...call, body: chunk, signal }));
+    const send = async (chunk: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> => {
+      try {
+        return await next({ ...call, body: chunk, signal });
+      } finally {
+        replied = true;
+      }
+    };
+    return callInChunks(operation, plan, body, run, send);
   };
 }

@@ -43,3 +43,34 @@ it('an operation without x-chunking is passed through as it is', async () => {
   await result;
   expect(sent).toHaveLength(1);
 });
+
+it('under a shared quota, keeps the first window out until the call’s first reply, though a round trip is measured', async () => {
+  // A client that measured 50 ms on its last job: sized by its share (45/s), 5 chunks; a new call's first requests may
+  // wait for new connections, so on the shared schedule it keeps the lane's first window (170/s × 200 ms × 1.5 + 1).
+  const lane = { key: '1400000000/getSpecifiedFriends', sdkAppId: 1400000000, operation: 'getSpecifiedFriends', limit: 200, callsPerSecond: 170 };
+  const started = async (shared: boolean): Promise<{ before: number; after: number }> => {
+    const roundTrip = roundTripMeter();
+    roundTrip.observe(50);
+    const waiting: (() => void)[] = [];
+    const handler = splitStage({ chunkSize: 1, maxConcurrency: 64, flowOf: () => ({ lane, roundTrip }), rateOf: () => 45, sharedQuota: () => shared })(async (chunk) => {
+      await new Promise<void>((release) => waiting.push(release));
+      const accounts = (chunk.body as { To_Account: string[] }).To_Account;
+      return ok({ InfoItem: accounts.map((To_Account) => ({ To_Account })), Fail_Account: [] });
+    });
+    const result = handler(friendsCall(200));
+    await Promise.resolve();
+    const before = waiting.length;
+    // The first reply: the window is the measured one again, so no chunk starts until fewer than 5 are out.
+    waiting.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const after = waiting.length;
+    while (waiting.length > 0) {
+      waiting.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await result;
+    return { before, after };
+  };
+  expect(await started(true)).toEqual({ before: Math.ceil(170 * 0.2 * 1.5) + 1, after: Math.ceil(170 * 0.2 * 1.5) });
+  expect(await started(false)).toEqual({ before: Math.ceil(45 * 0.05 * 1.5) + 1, after: Math.ceil(45 * 0.05 * 1.5) + 1 });
+});
