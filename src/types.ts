@@ -171,9 +171,10 @@ export interface Quota {
   rate(lane: QuotaLane): number | undefined;
   /**
    * True while its permits come from one schedule for all instances of the app (a shared store), not from a pacer of
-   * this process alone. A split call then sends at the lane's rate from its first chunk, before a reply has measured
-   * the round trip: the schedule keeps the server's limit, where pacers of their own, started together, would each
-   * send their first round trip's worth into the server's window. Absent means false.
+   * this process alone. A split call then keeps the lane's rate busy from its first chunk until its first reply
+   * (its first requests may wait for new connections, whatever round trip was measured before): the schedule keeps
+   * the server's limit, where pacers of their own, started together, would each send their first round trip's worth
+   * into the server's window. Absent means false.
    */
   readonly shared?: boolean;
 }
