@@ -249,16 +249,23 @@ describe('adaptive rate (AIMD)', () => {
     const granted: number[] = [];
     const turns = Array.from({ length: 4 }, () => pacer.turn().then(() => granted.push(clock)));
     let clock = 500;
+    let probeAnswered = false;
     for (; granted.length < 4 && clock < 3000; clock += 1) {
       at(clock);
+      if (granted.length === 1 && !probeAnswered && clock === granted[0]! + 20) {
+        pacer.accepted(20);
+        probeAnswered = true;
+      }
       await vi.advanceTimersByTimeAsync(1);
     }
     await Promise.all(turns);
-    // Its first send was at 500: it joined a window others filled, and the hold ends a quarter window later; the
-    // spacing set at the old rate may push the first send a fraction of an interval later.
+    // Its first send was at 500: it joined a window others filled, and the hold ends a quarter window later with a
+    // probe; the spacing set at the old rate may push it a fraction of an interval later. The rest go from the probe's
+    // answer, 20 ms on, spaced at the rate.
     expect(granted[0]).toBeGreaterThanOrEqual(750);
     expect(granted[0]).toBeLessThanOrEqual(752);
-    for (let i = 1; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(Math.floor(interval));
+    expect(granted[1]).toBe(granted[0]! + 20);
+    for (let i = 2; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(Math.floor(interval));
   });
 
   /** Ten answers at each given time (with the given round trip, if any), then a refusal: when is the next send granted? */
@@ -375,6 +382,70 @@ describe('adaptive rate (AIMD)', () => {
     }
     await turn;
     expect(granted).toBe(5450);
+  });
+
+  /** Queues turns and moves the clock 1 ms at a time until `count` are granted, calling `step` at each ms. */
+  async function grantTimes(
+    { pacer, at }: ReturnType<typeof manual>,
+    from: number,
+    count: number,
+    step: (clock: number, granted: number[]) => void = () => {},
+  ): Promise<number[]> {
+    const granted: number[] = [];
+    let clock = from;
+    const turns = Array.from({ length: count }, () => pacer.turn().then(() => granted.push(clock)));
+    for (; granted.length < count && clock < from + 5000; clock += 1) {
+      at(clock);
+      step(clock, granted);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await Promise.all(turns);
+    return granted;
+  }
+
+  /** Sending since 5000 at 100/s, 3 of its sends accepted, refused at 5200 (a 50 ms round trip): it joined a full window. */
+  async function joinedWithRoundTrip(): Promise<ReturnType<typeof manual>> {
+    const joined = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
+    for (let ms = 5000; ms < 5200; ms += 10) {
+      joined.at(ms);
+      await joined.pacer.turn();
+    }
+    for (let i = 0; i < 3; i++) joined.pacer.accepted(50);
+    joined.at(5200);
+    joined.pacer.refused(50);
+    return joined;
+  }
+
+  it('after a join hold, one probe goes first; the rest wait for its answer, not for answers to earlier sends', async () => {
+    const joined = await joinedWithRoundTrip();
+    expect(joined.pacer.rate).toBe(50);
+    const granted = await grantTimes(joined, 5200, 3, (clock) => {
+      if (clock === 5480) joined.pacer.accepted(300); // sent at 5180, before the hold: says nothing of the window now
+      if (clock === 5600) joined.pacer.accepted(150); // the probe's answer (sent at 5450)
+    });
+    // The probe at the hold's end (a quarter window); the next once its answer came, then at the rate (~20 ms).
+    expect(granted[0]).toBe(5450);
+    expect(granted[1]).toBe(5600);
+    expect(granted[2]! - granted[1]!).toBeGreaterThanOrEqual(19);
+    expect(granted[2]! - granted[1]!).toBeLessThanOrEqual(21);
+  });
+
+  it('a refused probe is news, though it left within the half round trip the join hold was cut by: it lowers the rate and holds again', async () => {
+    const joined = await joinedWithRoundTrip();
+    const granted = await grantTimes(joined, 5200, 2, (clock) => {
+      if (clock === 5500) joined.pacer.refused(50); // the probe (sent at 5450): the window is still full
+    });
+    expect(granted[0]).toBe(5450);
+    // Sending for half a window now, with as many accepted (3) as refusals reacted to (2): it measured its part, 3
+    // sends in the 750 ms it was not held, and takes 0.9 × that per second; it holds until its oldest accepted send
+    // (5190) has left the window, less half the round trip.
+    expect(joined.pacer.rate).toBeCloseTo((0.9 * 3 * 1000) / 750, 9);
+    expect(granted[1]).toBe(5190 + 1000 - 25);
+  });
+
+  it('a probe never answered holds the rest half a window at most', async () => {
+    const granted = await grantTimes(await joinedWithRoundTrip(), 5200, 2);
+    expect(granted).toEqual([5450, 5950]);
   });
 
   it('a client left alone after giving way regains the quota multiplicatively; until then it recovers additively', async () => {
