@@ -276,6 +276,13 @@ export function createPacer(options: PacerOptions): Pacer {
     }
   };
 
+  /** The waiting turns' next slot came earlier: the timer set for the old one is replaced. */
+  const repump = (): void => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    pump();
+  };
+
   /** The next turn comes by the current rate: a slot booked at a lower rate is brought forward. */
   const rebook = (previousRate: number): void => {
     // During a hold the next send is set by the hold, spaced without a burst from its end: answers to sends made
@@ -283,10 +290,7 @@ export function createPacer(options: PacerOptions): Pacer {
     if (rate <= previousRate || !Number.isFinite(lastTake) || due <= lastTake || heldUntil > now()) return;
     // Scaled, not reset: the debt of a burst taken at the old rate is kept, in the new rate's intervals.
     due = lastTake + ((due - lastTake) * previousRate) / rate;
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      pump();
-    }
+    repump();
   };
 
   return {
@@ -363,7 +367,7 @@ export function createPacer(options: PacerOptions): Pacer {
       // The others' sends in the window are not known here: after a join hold the window may still be full (processes
       // that started together fill it with sends that leave it only a second after they started). One probe finds out.
       // Coming back at the rate, every send of a round trip met the full window: 4 processes started together at 50 ms
-      // drew 20–25% refusals that way, 12–18% with the probe (bench/RESULTS.md).
+      // drew 20–25% refusals that way, 12–18% with the probe (alternated runs; README, "Running several instances").
       probeNext = joined;
       if (heldUntil > at) {
         holdFrom = at;
@@ -387,10 +391,7 @@ export function createPacer(options: PacerOptions): Pacer {
         if (heldUntil > at) {
           heldUntil = at;
           due = at + (burst - 1) * (1000 / rate);
-          if (timer !== undefined) {
-            clearTimeout(timer);
-            pump();
-          }
+          repump();
         }
       }
       if (starting) {

@@ -252,8 +252,8 @@ describe('adaptive rate (AIMD)', () => {
     let probeAnswered = false;
     for (; granted.length < 4 && clock < 3000; clock += 1) {
       at(clock);
-      if (granted.length === 1 && !probeAnswered && clock === granted[0]! + 20) {
-        pacer.accepted(20);
+      if (granted.length === 1 && !probeAnswered && clock === granted[0]! + 40) {
+        pacer.accepted(40);
         probeAnswered = true;
       }
       await vi.advanceTimersByTimeAsync(1);
@@ -261,10 +261,10 @@ describe('adaptive rate (AIMD)', () => {
     await Promise.all(turns);
     // Its first send was at 500: it joined a window others filled, and the hold ends a quarter window later with a
     // probe; the spacing set at the old rate may push it a fraction of an interval later. The rest go from the probe's
-    // answer, 20 ms on, spaced at the rate.
+    // answer, 40 ms on (two intervals at the rate: without the probe the next would have gone after one).
     expect(granted[0]).toBeGreaterThanOrEqual(750);
     expect(granted[0]).toBeLessThanOrEqual(752);
-    expect(granted[1]).toBe(granted[0]! + 20);
+    expect(granted[1]).toBe(granted[0]! + 40);
     for (let i = 2; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(Math.floor(interval));
   });
 
@@ -356,68 +356,50 @@ describe('adaptive rate (AIMD)', () => {
     expect(granted).toBe(true);
   });
 
-  /** 20 sends in 200 ms from 5000, 3 accepted, then a refusal at 5200: what it got says nothing of its share. */
-  async function joinedFullWindow(): Promise<ReturnType<typeof manual>> {
-    const joined = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
-    for (let ms = 5000; ms < 5200; ms += 10) {
-      joined.at(ms);
-      await joined.pacer.turn();
-    }
-    joined.accept(3);
-    joined.at(5200);
-    joined.pacer.refused();
-    return joined;
-  }
-
-  it('a client that joined a full window backs off multiplicatively, not to its floor, and holds a quarter window', async () => {
-    const { pacer, at } = await joinedFullWindow();
-    expect(pacer.rate).toBe(50);
-    // Not until its oldest accepted send leaves the window (~6190): the others' sends have been leaving it all along.
-    let granted: number | undefined;
-    let clock = 5200;
-    const turn = pacer.turn().then(() => (granted = clock));
-    for (; granted === undefined && clock < 7000; clock += 1) {
-      at(clock);
-      await vi.advanceTimersByTimeAsync(1);
-    }
-    await turn;
-    expect(granted).toBe(5450);
-  });
-
   /** Queues turns and moves the clock 1 ms at a time until `count` are granted, calling `step` at each ms. */
   async function grantTimes(
     { pacer, at }: ReturnType<typeof manual>,
     from: number,
     count: number,
-    step: (clock: number, granted: number[]) => void = () => {},
+    step: (clock: number) => void = () => {},
   ): Promise<number[]> {
     const granted: number[] = [];
     let clock = from;
     const turns = Array.from({ length: count }, () => pacer.turn().then(() => granted.push(clock)));
     for (; granted.length < count && clock < from + 5000; clock += 1) {
       at(clock);
-      step(clock, granted);
+      step(clock);
       await vi.advanceTimersByTimeAsync(1);
     }
     await Promise.all(turns);
     return granted;
   }
 
-  /** Sending since 5000 at 100/s, 3 of its sends accepted, refused at 5200 (a 50 ms round trip): it joined a full window. */
-  async function joinedWithRoundTrip(): Promise<ReturnType<typeof manual>> {
+  /**
+   * 20 sends in 200 ms from 5000, 3 accepted, then a refusal at 5200 (answers with `roundTripMs`, when given): what it
+   * got says nothing of its share.
+   */
+  async function joinedFullWindow(roundTripMs?: number): Promise<ReturnType<typeof manual>> {
     const joined = manual({ callsPerSecond: 100, minCallsPerSecond: 2 });
     for (let ms = 5000; ms < 5200; ms += 10) {
       joined.at(ms);
       await joined.pacer.turn();
     }
-    for (let i = 0; i < 3; i++) joined.pacer.accepted(50);
+    for (let i = 0; i < 3; i++) joined.pacer.accepted(roundTripMs);
     joined.at(5200);
-    joined.pacer.refused(50);
+    joined.pacer.refused(roundTripMs);
     return joined;
   }
 
+  it('a client that joined a full window backs off multiplicatively, not to its floor, and holds a quarter window', async () => {
+    const joined = await joinedFullWindow();
+    expect(joined.pacer.rate).toBe(50);
+    // Not until its oldest accepted send leaves the window (~6190): the others' sends have been leaving it all along.
+    expect(await grantTimes(joined, 5200, 1)).toEqual([5450]);
+  });
+
   it('after a join hold, one probe goes first; the rest wait for its answer, not for answers to earlier sends', async () => {
-    const joined = await joinedWithRoundTrip();
+    const joined = await joinedFullWindow(50);
     expect(joined.pacer.rate).toBe(50);
     const granted = await grantTimes(joined, 5200, 3, (clock) => {
       if (clock === 5480) joined.pacer.accepted(300); // sent at 5180, before the hold: says nothing of the window now
@@ -431,7 +413,7 @@ describe('adaptive rate (AIMD)', () => {
   });
 
   it('a refused probe is news, though it left within the half round trip the join hold was cut by: it lowers the rate and holds again', async () => {
-    const joined = await joinedWithRoundTrip();
+    const joined = await joinedFullWindow(50);
     const granted = await grantTimes(joined, 5200, 2, (clock) => {
       if (clock === 5500) joined.pacer.refused(50); // the probe (sent at 5450): the window is still full
     });
@@ -444,7 +426,7 @@ describe('adaptive rate (AIMD)', () => {
   });
 
   it('a probe never answered holds the rest half a window at most', async () => {
-    const granted = await grantTimes(await joinedWithRoundTrip(), 5200, 2);
+    const granted = await grantTimes(await joinedFullWindow(50), 5200, 2);
     expect(granted).toEqual([5450, 5950]);
   });
 
