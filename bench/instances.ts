@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { spawnFakeVendorServer, type SpawnedFakeVendor } from '../src/testing/spawn.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import type { DoneMessage, RunMessage } from './instance-child.js';
-import { isQuick, listSetting, log, quantile, setting } from './lib.js';
+import { isQuick, listSetting, log, quantile, roundOrder, setting, summarize, type Summary } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CHUNK = 100;
@@ -24,6 +24,9 @@ const QUOTAS: Record<RunMessage['quota'], string> = {
 };
 export const SECTION_START = '<!-- instances:start -->';
 export const SECTION_END = '<!-- instances:end -->';
+/** The section of a repeated run (BENCH_INSTANCES_ROUNDS > 1): medians and ranges, beside the full run's single rows. */
+export const REPEATED_START = '<!-- instances-repeated:start -->';
+export const REPEATED_END = '<!-- instances-repeated:end -->';
 
 interface Case {
   rttMs: number;
@@ -114,6 +117,12 @@ async function freshLanes(redis: Redis, prefix: string): Promise<void> {
   if (keys.length > 0) await redis.del(...keys);
 }
 
+/** Each round of a repeated run is a new app: what the lanes learned before is forgotten, and its first job learns it. */
+async function forgetLearned(redis: Redis, prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}*:learned`);
+  if (keys.length > 0) await redis.del(...keys);
+}
+
 async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: Redis, redisUrl: string, prefix: string, c: Case): Promise<Result> {
   await quiet(vendor);
   await freshLanes(redis, prefix);
@@ -161,11 +170,32 @@ async function runCase(instances: Instance[], vendor: SpawnedFakeVendor, redis: 
 
 const fixed = (value: number, digits = 0): string => value.toFixed(digits);
 
+/**
+ * Accepted calls over what the server allows from the end of the first round trip to the end, in %. The first round
+ * trip opens a connection: the handshake (one RTT at the fake, as TCP's; TLS adds more) and the request's RTT.
+ */
+const quotaUsed = (c: Case, r: Result): number => (100 * r.accepted) / ((c.limit * Math.max(1, r.wallMs - 2 * c.rttMs)) / 1000);
+
+/** The cells that name a case: its server, processes, accounts and quota. */
+const caseCells = (c: Case): string =>
+  `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''}${c.fresh ? ", the app's first job" : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} |`;
+
 function row(c: Case, r: Result): string {
-  // Quota used: accepted calls over what the server allows from the end of the first round trip to the end. The first
-  // round trip opens a connection: the handshake (one RTT at the fake, as TCP's; TLS adds more) and the request's RTT.
-  const used = (100 * r.accepted) / ((c.limit * Math.max(1, r.wallMs - 2 * c.rttMs)) / 1000);
-  return `| ${c.rttMs} ms | ${c.limit}/s | ${c.processes}${c.staggered ? ', one every 500 ms' : ''}${c.fresh ? ", the app's first job" : ''} | ${c.accounts / 1000}k | ${QUOTAS[c.quota]} | ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} | ${fixed(r.roundTripP50)} / ${fixed(r.roundTripP90)} | ${fixed(100 * r.cpuBusy)}% |`;
+  const used = quotaUsed(c, r);
+  return `${caseCells(c)} ${fixed(r.wallMs)} | ${fixed(r.minimumMs)} | ${fixed((100 * r.refusals) / r.calls, 1)}% (${r.refusals}) | ${fixed(used)}% | ${r.failed} | ${r.lost} | ${fixed(r.spread, 2)} | ${r.peakSockets} | ${r.fallbacks} | ${fixed(r.roundTripP50)} / ${fixed(r.roundTripP90)} | ${fixed(100 * r.cpuBusy)}% |`;
+}
+
+const range = (s: Summary, digits: number, unit = ''): string => `${fixed(s.median, digits)}${unit} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
+
+/**
+ * One case over several rounds: medians with their range, where a single run of a case at a scheduling-bound load (8
+ * or 16 processes on 2 cores) can land anywhere in a band several points wide. Failures are totals, sockets the most.
+ */
+function repeatedRow(c: Case, runs: readonly Result[]): string {
+  const refusals = summarize(runs.map((r) => (100 * r.refusals) / r.calls));
+  const used = summarize(runs.map((r) => quotaUsed(c, r)));
+  const total = (pick: (r: Result) => number): number => runs.reduce((n, r) => n + pick(r), 0);
+  return `${caseCells(c)} ${runs.length} | ${range(summarize(runs.map((r) => r.wallMs)), 0)} | ${fixed((runs[0] as Result).minimumMs)} | ${range(refusals, 1, '%')} | ${range(used, 0, '%')} | ${total((r) => r.failed)} | ${total((r) => r.lost)} | ${range(summarize(runs.map((r) => r.spread)), 2)} | ${Math.max(...runs.map((r) => r.peakSockets))} | ${total((r) => r.fallbacks)} |`;
 }
 
 /** Runs every case and writes its section of bench/RESULTS.md (a full run, or BENCH_WRITE=1). */
@@ -186,6 +216,8 @@ export async function instances(): Promise<string> {
     if (start !== 'together' && start !== 'staggered') throw new TypeError(`BENCH_INSTANCES_STARTS: expected together or staggered, got ${start}`);
     return start === 'staggered';
   });
+  const rounds = setting('BENCH_INSTANCES_ROUNDS', 1, 1);
+  if (!Number.isSafeInteger(rounds)) throw new TypeError(`BENCH_INSTANCES_ROUNDS must be a whole number (got ${rounds})`);
   const jitter = setting('BENCH_BULK_JITTER_MS', 5, 5);
   const started = performance.now();
   const lines: string[] = [];
@@ -199,11 +231,16 @@ export async function instances(): Promise<string> {
         args: ['--rtt', String(server.rttMs), '--jitter', String(jitter), '--rate-limit', String(server.limit), '--friends', String(Math.max(...accounts)), '--groups', '10'],
       });
       const app = `bench:${process.pid}:${server.rttMs}:${server.limit}:`;
+      // A case's runs, in the order of the first round.
+      const cases = new Map<string, { c: Case; runs: Result[] }>();
       const measure = async (c: Case): Promise<void> => {
         log(`instances: ${server.rttMs} ms, ${server.limit}/s, ${c.processes}${c.staggered ? ' staggered' : ''}, ${c.accounts} accounts, ${c.quota}${c.fresh ? ', first job' : ''}`);
-        const line = row(c, await runCase(pool, vendor, keys, redis.url, app, c));
-        log(line);
-        lines.push(line);
+        const result = await runCase(pool, vendor, keys, redis.url, app, c);
+        log(row(c, result));
+        const key = JSON.stringify(c);
+        const entry = cases.get(key) ?? { c, runs: [] };
+        entry.runs.push(result);
+        cases.set(key, entry);
       };
       try {
         // One unmeasured run per process and quota first: the first call of a fresh process (JIT, the first Redis
@@ -212,16 +249,22 @@ export async function instances(): Promise<string> {
           log('instances: warm-up');
           for (const quota of quotas) await runCase(pool, vendor, keys, redis.url, `bench:${process.pid}:warm-up:`, { ...server, processes: pool.length, staggered: false, accounts: 1_000, quota });
         }
-        // The app's first job with the Redis quota, where it learns what the server allows; the cases after it run on
-        // what it learned, as an app's later jobs do.
-        if (quotas.includes('redis')) await measure({ ...server, processes: Math.min(4, pool.length), staggered: false, accounts: accounts[0] as number, quota: 'redis', fresh: true });
-        for (const staggered of starts) {
-          for (const count of accounts) {
-            for (const processes of counts) {
-              for (const quota of quotas) await measure({ ...server, processes, staggered, accounts: count, quota });
+        for (let round = 0; round < rounds; round++) {
+          if (rounds > 1) log(`instances: round ${round + 1} of ${rounds}`);
+          // The app's first job with the Redis quota, where it learns what the server allows; the cases after it run
+          // on what it learned, as an app's later jobs do.
+          if (round > 0) await forgetLearned(keys, app);
+          if (quotas.includes('redis')) await measure({ ...server, processes: Math.min(4, pool.length), staggered: false, accounts: accounts[0] as number, quota: 'redis', fresh: true });
+          for (const staggered of starts) {
+            for (const count of accounts) {
+              for (const processes of counts) {
+                // Quotas in turn, in reverse every other round, so a drifting machine load does not favour one.
+                for (const quota of roundOrder(quotas, round)) await measure({ ...server, processes, staggered, accounts: count, quota });
+              }
             }
           }
         }
+        for (const { c, runs } of cases.values()) lines.push(rounds > 1 ? repeatedRow(c, runs) : row(c, runs[0] as Result));
       } finally {
         await vendor.stop();
       }
@@ -232,9 +275,11 @@ export async function instances(): Promise<string> {
     await redis.stop();
   }
   const seconds = (performance.now() - started) / 1000;
+  const repeated = rounds > 1;
+  const markers: Markers = repeated ? [REPEATED_START, REPEATED_END] : [SECTION_START, SECTION_END];
   const section = [
-    SECTION_START,
-    '## Several instances (scenario `instances`)',
+    markers[0],
+    repeated ? `## Several instances, each case ${rounds} times (scenario \`instances\`, BENCH_INSTANCES_ROUNDS)` : '## Several instances (scenario `instances`)',
     '',
     `- Date: ${new Date().toISOString()}; Node ${process.version}; ${os.cpus().length} cores, 1-minute load average ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end; ${seconds.toFixed(0)} s${isQuick ? ' (quick run: small counts, not for comparison)' : ''}`,
     '',
@@ -243,7 +288,7 @@ export async function instances(): Promise<string> {
     'together, or one every 500 ms. "Redis quota" is `createRedisQuota` on a local redis-server; "in-process default"',
     'is the client without a `quota` option; "in-process, instances: N" is the client given `instances: N` (each paces',
     'at 1/N of every limit) and no `quota`; "client before" is the client before the shared quota (BENCH_BEFORE, the',
-    'checkout the issue measured), with its default. One run per case. Minimum: N × calls ÷ limit + RTT (staggered: also',
+    `checkout the issue measured), with its default.${repeated ? '' : ' One run per case.'} Minimum: N × calls ÷ limit + RTT (staggered: also`,
     'the last start + its calls ÷ limit). Quota used: accepted calls ÷ (limit × (wall − the first round trip)), the',
     'first round trip being a new connection\'s handshake and the request: 2 × RTT here. Slowest ÷ fastest: the',
     "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer. Each server is one app:",
@@ -253,34 +298,60 @@ export async function instances(): Promise<string> {
     "machine's cores over the case. The processes, the fake and Redis share those cores: a 90th percentile far above the",
     "RTT (a new connection's is 2 × RTT) means calls queued on this machine, and the row measures it as much as the client.",
     '',
-    '| RTT | server limit | N processes | accounts each | quota | wall ms | minimum ms | refusals (60007) | quota used | failed calls | accounts lost | slowest ÷ fastest | peak sockets | fallbacks | round trip ms, p50 / p90 | CPU busy |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...(repeated
+      ? [
+          'Each case ran once a round, the quotas of a case one after another (in reverse every other round). A cell is the',
+          'median of the rounds (their least–most); failed calls, accounts lost and fallbacks are totals over the rounds,',
+          'peak sockets the most. Each round is a new app: it forgets what the round before learned, and its first',
+          "Redis-quota job learns it again. Round trips and CPU are left to the single-run table: a single run's spread is",
+          'what this table shows.',
+          '',
+        ]
+      : []),
+    ...(repeated
+      ? [
+          '| RTT | server limit | N processes | accounts each | quota | rounds | wall ms | minimum ms | refusals (60007) | quota used | failed calls | accounts lost | slowest ÷ fastest | peak sockets | fallbacks |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        ]
+      : [
+          '| RTT | server limit | N processes | accounts each | quota | wall ms | minimum ms | refusals (60007) | quota used | failed calls | accounts lost | slowest ÷ fastest | peak sockets | fallbacks | round trip ms, p50 / p90 | CPU busy |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        ]),
     ...lines,
-    SECTION_END,
+    markers[1],
   ].join('\n');
   process.stdout.write(`\n${section}\n`);
   const partial = isQuick || ['N', 'ACCOUNTS', 'SERVERS', 'QUOTAS', 'STARTS'].some((name) => process.env[`BENCH_INSTANCES_${name}`] !== undefined);
   if (!partial || process.env['BENCH_WRITE'] === '1') {
-    writeSection(section);
+    writeSection(section, markers);
     log('instances: wrote its section of bench/RESULTS.md');
   }
   return section;
 }
 
-/** The instances section of RESULTS.md, replaced in place (or appended), leaving the rest of the file as it is. */
-export function writeSection(section: string, file = path.join(here, 'RESULTS.md')): void {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  const next = start !== -1 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}` : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
+type Markers = readonly [start: string, end: string];
+
+/** Where a section between `markers` is in `text`, if it is. */
+function sectionSpan(text: string, [startMarker, endMarker]: Markers): { start: number; end: number } | undefined {
+  const start = text.indexOf(startMarker);
+  const end = text.indexOf(endMarker);
+  return start !== -1 && end > start ? { start, end: end + endMarker.length } : undefined;
 }
 
-/** The instances section RESULTS.md holds now, to keep when the rest of the file is written again. */
-export function currentSection(file = path.join(here, 'RESULTS.md')): string | undefined {
+/** A section of RESULTS.md, replaced in place (or appended), leaving the rest of the file as it is. */
+export function writeSection(section: string, markers: Markers, file = path.join(here, 'RESULTS.md')): void {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const span = sectionSpan(text, markers);
+  writeFileSync(file, span ? `${text.slice(0, span.start)}${section}${text.slice(span.end)}` : `${text.trimEnd()}\n\n${section}\n`);
+}
+
+/** The instances sections RESULTS.md holds now (the full run's, a repeated run's), to keep when the rest is written again. */
+export function currentSections(file = path.join(here, 'RESULTS.md')): string | undefined {
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, 'utf8');
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  return start !== -1 && end > start ? text.slice(start, end + SECTION_END.length) : undefined;
+  const kept = ([[SECTION_START, SECTION_END], [REPEATED_START, REPEATED_END]] as const).flatMap((markers) => {
+    const span = sectionSpan(text, markers);
+    return span ? [text.slice(span.start, span.end)] : [];
+  });
+  return kept.length > 0 ? kept.join('\n\n') : undefined;
 }

@@ -21,7 +21,7 @@ import {
 } from './lib.js';
 import { bulk } from './bulk.js';
 import { pacerCost } from './pacer-cost.js';
-import { currentSection, instances } from './instances.js';
+import { currentSections, instances } from './instances.js';
 import { IDENTIFIER, JSON_HEADERS, SDK_APP_ID, SECRET_KEY, checkEnvelope, clientPaginate, fail, handPaginate, handUrl } from './walk.js';
 
 type ClientModule = typeof mainClient;
@@ -591,11 +591,14 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table}\n\n${missed.length ? `targets missed: ${missed.length}` : 'all targets met'}; ${seconds.toFixed(0)} s\n`);
   // A partial or quick run is for checking, not comparing: it leaves the committed full run in RESULTS.md alone.
   const partial = only.length > 0 || process.env['BENCH_QUICK'] === '1';
-  if (!partial || process.env['BENCH_WRITE'] === '1') {
-    // The instances scenario keeps its own section (its table has a column per measure); it stays below the rest.
-    const kept = currentSection();
+  // A run of the instances scenario alone has no row for this table: BENCH_WRITE=1 there writes its own section only.
+  if (rows.length > 0 && (!partial || process.env['BENCH_WRITE'] === '1')) {
+    // The instances scenario keeps its own sections (its tables have a column per measure); they stay below the rest.
+    const kept = currentSections();
     writeFileSync(process.env['BENCH_OUT'] ?? path.join(here, 'RESULTS.md'), kept ? `${header}\n${kept}\n` : header);
     log(`wrote ${process.env['BENCH_OUT'] ?? 'bench/RESULTS.md'}`);
+  } else if (rows.length === 0) {
+    log('no scenario of the main table ran: its part of bench/RESULTS.md left as it was');
   } else {
     log('BENCH_ONLY or BENCH_QUICK given: bench/RESULTS.md left as it was (BENCH_WRITE=1 to write it anyway)');
   }
