@@ -223,6 +223,9 @@ export function createPacer(options: PacerOptions): Pacer {
     path.observe(roundTripMs);
     return roundTripMs;
   };
+  /** An answer (its time, its round trip) is the probe's, or a later send's: it left no earlier than the probe. */
+  const answersProbe = (at: number, roundTrip: number | undefined): boolean =>
+    probeAt !== undefined && roundTrip !== undefined && at - roundTrip >= probeAt - CLOCK_SLACK_MS;
   const acceptedSends = eventWindow(windowMs);
   /** The refusals it reacted to (one per decrease) in the last window. */
   const decreases = eventWindow(windowMs);
@@ -323,8 +326,7 @@ export function createPacer(options: PacerOptions): Pacer {
       // is news: the lowered rate is still too high, and waiting out a whole window before lowering it again let
       // clients that resumed together be refused for the rest of that window. Without its round trip a refusal cannot
       // be dated, and counts as news once a window has passed.
-      const probeRefused = probeAt !== undefined && roundTrip !== undefined && at - roundTrip >= probeAt - CLOCK_SLACK_MS;
-      const news = probeRefused || (roundTrip === undefined ? at - lastDecrease >= windowMs : at - roundTrip >= reactedUntil);
+      const news = answersProbe(at, roundTrip) || (roundTrip === undefined ? at - lastDecrease >= windowMs : at - roundTrip >= reactedUntil);
       if (!news) return;
       probeAt = undefined;
       decreases.add(at);
@@ -385,7 +387,7 @@ export function createPacer(options: PacerOptions): Pacer {
       const at = now();
       const roundTrip = observeRtt(roundTripMs);
       acceptedSends.add(at);
-      if (probeAt !== undefined && roundTrip !== undefined && at - roundTrip >= probeAt - CLOCK_SLACK_MS) {
+      if (answersProbe(at, roundTrip)) {
         // The probe got into the window: the rest go at once, spaced at the rate with no burst.
         probeAt = undefined;
         if (heldUntil > at) {

@@ -177,6 +177,28 @@ describe('adaptive rate (AIMD)', () => {
     };
   }
 
+  /**
+   * Queues `count` turns and moves the clock 1 ms at a time from `from` until all are granted, calling `step` at each
+   * ms with the grant times so far; returns the grant times.
+   */
+  async function grantTimes(
+    { pacer, at }: Pick<ReturnType<typeof manual>, 'pacer' | 'at'>,
+    from: number,
+    count: number,
+    step: (clock: number, granted: readonly number[]) => void = () => {},
+  ): Promise<number[]> {
+    const granted: number[] = [];
+    let clock = from;
+    const turns = Array.from({ length: count }, () => pacer.turn().then(() => granted.push(clock)));
+    for (; granted.length < count && clock < from + 5000; clock += 1) {
+      at(clock);
+      step(clock, granted);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await Promise.all(turns);
+    return granted;
+  }
+
   it('a rate-limit answer lowers the rate multiplicatively, once per window however many answers arrive', () => {
     const { pacer, at, accept } = manual({ callsPerSecond: 100, decrease: 0.5 });
     accept(150);
@@ -246,19 +268,9 @@ describe('adaptive rate (AIMD)', () => {
     at(600);
     accept(10);
     const interval = 1000 / pacer.rate;
-    const granted: number[] = [];
-    const turns = Array.from({ length: 4 }, () => pacer.turn().then(() => granted.push(clock)));
-    let clock = 500;
-    let probeAnswered = false;
-    for (; granted.length < 4 && clock < 3000; clock += 1) {
-      at(clock);
-      if (granted.length === 1 && !probeAnswered && clock === granted[0]! + 40) {
-        pacer.accepted(40);
-        probeAnswered = true;
-      }
-      await vi.advanceTimersByTimeAsync(1);
-    }
-    await Promise.all(turns);
+    const granted = await grantTimes({ pacer, at }, 500, 4, (clock, sofar) => {
+      if (sofar.length === 1 && clock === sofar[0]! + 40) pacer.accepted(40);
+    });
     // Its first send was at 500: it joined a window others filled, and the hold ends a quarter window later with a
     // probe; the spacing set at the old rate may push it a fraction of an interval later. The rest go from the probe's
     // answer, 40 ms on (two intervals at the rate: without the probe the next would have gone after one).
@@ -279,14 +291,7 @@ describe('adaptive rate (AIMD)', () => {
     at(refusedAt);
     await pacer.turn();
     pacer.refused(refusedRtt);
-    let clock = refusedAt;
-    let granted: number | undefined;
-    const turn = pacer.turn().then(() => (granted = clock));
-    for (; granted === undefined && clock < refusedAt + 2000; clock += 1) {
-      at(clock);
-      await vi.advanceTimersByTimeAsync(1);
-    }
-    await turn;
+    const [granted] = await grantTimes({ pacer, at }, refusedAt, 1);
     return granted as number;
   };
 
@@ -355,25 +360,6 @@ describe('adaptive rate (AIMD)', () => {
     await turn;
     expect(granted).toBe(true);
   });
-
-  /** Queues turns and moves the clock 1 ms at a time until `count` are granted, calling `step` at each ms. */
-  async function grantTimes(
-    { pacer, at }: ReturnType<typeof manual>,
-    from: number,
-    count: number,
-    step: (clock: number) => void = () => {},
-  ): Promise<number[]> {
-    const granted: number[] = [];
-    let clock = from;
-    const turns = Array.from({ length: count }, () => pacer.turn().then(() => granted.push(clock)));
-    for (; granted.length < count && clock < from + 5000; clock += 1) {
-      at(clock);
-      step(clock);
-      await vi.advanceTimersByTimeAsync(1);
-    }
-    await Promise.all(turns);
-    return granted;
-  }
 
   /**
    * 20 sends in 200 ms from 5000, 3 accepted, then a refusal at 5200 (answers with `roundTripMs`, when given): what it
