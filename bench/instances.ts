@@ -251,10 +251,16 @@ export async function instances(): Promise<string> {
         }
         for (let round = 0; round < rounds; round++) {
           if (rounds > 1) log(`instances: round ${round + 1} of ${rounds}`);
-          // The app's first job with the Redis quota, where it learns what the server allows; the cases after it run
-          // on what it learned, as an app's later jobs do.
-          if (round > 0) await forgetLearned(keys, app);
-          if (quotas.includes('redis')) await measure({ ...server, processes: Math.min(4, pool.length), staggered: false, accounts: accounts[0] as number, quota: 'redis', fresh: true });
+          // The app's first job with the Redis quota, where it learns what the server allows, once per job size (each
+          // a new app): its refusals are the sends of the round trip before the first refusal came back, a count
+          // that does not grow with the job, so their share does not hold for another size. The cases after it run
+          // on what the last one learned, as an app's later jobs do.
+          if (quotas.includes('redis')) {
+            for (const [index, count] of accounts.entries()) {
+              if (round > 0 || index > 0) await forgetLearned(keys, app);
+              await measure({ ...server, processes: Math.min(4, pool.length), staggered: false, accounts: count, quota: 'redis', fresh: true });
+            }
+          }
           for (const staggered of starts) {
             for (const count of accounts) {
               for (const processes of counts) {
@@ -292,8 +298,9 @@ export async function instances(): Promise<string> {
     'the last start + its calls ÷ limit). Quota used: accepted calls ÷ (limit × (wall − the first round trip)), the',
     'first round trip being a new connection\'s handshake and the request: 2 × RTT here. Slowest ÷ fastest: the',
     "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer. Each server is one app:",
-    "its first Redis-quota job (\"the app's first job\") learns what the server allows, and the cases after it start from",
-    'that learned limit, as later jobs of an app do (each case starts with a fresh lane otherwise). Round trip: every',
+    "its first Redis-quota job (\"the app's first job\", once per account count, each time as a new app) learns what the",
+    'server allows, and the cases after it start from the limit the last one learned, as later jobs of an app do (each',
+    'case starts with a fresh lane otherwise). Round trip: every',
     "attempt's time from send to the end of its reply, over all processes, median / 90th percentile; CPU busy: this",
     "machine's cores over the case. The processes, the fake and Redis share those cores: a 90th percentile far above the",
     "RTT (a new connection's is 2 × RTT) means calls queued on this machine, and the row measures it as much as the client.",
