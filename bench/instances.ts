@@ -300,10 +300,10 @@ export async function instances(): Promise<string> {
     "processes' own call times. Fallbacks: times a Redis quota fell back to its in-process pacer. Each server is one app:",
     "its first Redis-quota job (\"the app's first job\", once per account count, each time as a new app) learns what the",
     'server allows, and the cases after it start from the limit the last one learned, as later jobs of an app do (each',
-    'case starts with a fresh lane otherwise). Round trip: every',
-    "attempt's time from send to the end of its reply, over all processes, median / 90th percentile; CPU busy: this",
-    "machine's cores over the case. The processes, the fake and Redis share those cores: a 90th percentile far above the",
-    "RTT (a new connection's is 2 × RTT) means calls queued on this machine, and the row measures it as much as the client.",
+    "case starts with a fresh lane otherwise). Round trip: every attempt's time from send to the end of its reply, over",
+    "all processes, median / 90th percentile; CPU busy: this machine's cores over the case. The processes, the fake and",
+    "Redis share those cores: a 90th percentile far above the RTT (a new connection's is 2 × RTT) means calls queued on",
+    'this machine, and the row measures it as much as the client.',
     '',
     ...(repeated
       ? [
